@@ -1,0 +1,2 @@
+// @monban/policy: the pure conditional-access engine. No I/O, no clock of its own.
+export {};
