@@ -1,0 +1,61 @@
+// Writes sign-in records durably before the response leaves. Records that arrive in the same
+// turn of the event loop share one transaction (group commit), so durability costs one fsync
+// per batch, not per sign-in.
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { SignInRecord } from './sign-in-record.js';
+
+interface Pending { record: SignInRecord; resolve: () => void; reject: (e: unknown) => void }
+
+export class SignInLogWriter {
+  readonly #db: Kysely<Database>;
+  #queue: Pending[] = [];
+  #flushing: Promise<void> | undefined;
+  #written = 0;
+  onWritten: ((record: SignInRecord) => void) | undefined;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  get written(): number {
+    return this.#written;
+  }
+
+  append(record: SignInRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ record, resolve, reject });
+      if (!this.#flushing) this.#flushing = this.#flushSoon();
+    });
+  }
+
+  async #flushSoon(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r));
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, 500);
+      try {
+        await this.#db.transaction().execute(async (tx) => {
+          await tx.insertInto('sign_ins').values(batch.map(({ record }) => ({
+            id: record.id,
+            created_at: record.createdDateTime,
+            user_id: record.userId,
+            app_id: record.appId,
+            error_code: record.status.errorCode,
+            correlation_id: record.correlationId,
+            record: JSON.stringify(record),
+          }))).execute();
+        });
+        this.#written += batch.length;
+        for (const p of batch) { this.onWritten?.(p.record); p.resolve(); }
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+      }
+    }
+    this.#flushing = undefined;
+  }
+
+  /** Waits until everything appended so far is on disk (used at shutdown). */
+  async drain(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+  }
+}

@@ -1,0 +1,57 @@
+// Opens the store: SQLite (the embedded default, WAL, synchronous=FULL so a sign-in record
+// whose response was sent survives kill -9) or PostgreSQL, and brings the schema up to date.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { MonbanError } from '../errors/catalogue.js';
+import { migrationsFor } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns bigint as string by default; our bigints are epoch values that fit a number.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export function dialectOf(url: string): DialectName {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
+  if (url.startsWith('sqlite:') || !url.includes('://')) return 'sqlite';
+  throw new MonbanError('config_invalid', `The database URL must start with postgres://, postgresql:// or sqlite: (got "${url.split('://')[0]}://").`);
+}
+
+/** `url`: postgres://... or sqlite:PATH or a bare file path. */
+export async function openStore(url: string): Promise<Store> {
+  const dialect = dialectOf(url);
+  let db: Kysely<Database>;
+  let location: string;
+  if (dialect === 'postgres') {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    location = url.replace(/\/\/[^@/]*@/, '//***@');
+  } else {
+    location = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+    const sqlite = new BetterSqlite3(location);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  const migrator = new Migrator({ db, provider: migrationsFor(dialect) });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const why = error instanceof Error ? error.message : String(error);
+    throw new MonbanError('config_invalid', `The database schema could not be brought up to date: ${why}`);
+  }
+  return { db, dialect, location, close: () => db.destroy() };
+}

@@ -1,0 +1,155 @@
+// One ordered list of migrations for both engines. Never edit a shipped migration:
+// append a new one.
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+type Dialect = 'sqlite' | 'postgres';
+
+const initial = (dialect: Dialect): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const autoId = dialect === 'postgres' ? 'bigserial' : 'integer';
+    await db.schema.createTable('tenant')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('default_domain', 'text', (c) => c.notNull())
+      .addColumn('settings', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('kept_keys')
+      .addColumn('kid', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('alg', 'text', (c) => c.notNull())
+      .addColumn('encrypted_jwk', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('users')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_principal_name', 'text', (c) => c.notNull())
+      .addColumn('upn_lower', 'text', (c) => c.notNull().unique())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('mail', 'text')
+      .addColumn('given_name', 'text')
+      .addColumn('surname', 'text')
+      .addColumn('account_enabled', 'integer', (c) => c.notNull())
+      .addColumn('user_type', 'text', (c) => c.notNull())
+      .addColumn('password_hash', 'text')
+      .addColumn('password_last_changed', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('groups')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('description', 'text')
+      .addColumn('mail_nickname', 'text', (c) => c.notNull())
+      .addColumn('security_enabled', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('group_members')
+      .addColumn('group_id', 'text', (c) => c.notNull())
+      .addColumn('member_id', 'text', (c) => c.notNull())
+      .addColumn('member_type', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('group_members_pk', ['group_id', 'member_id'])
+      .execute();
+    await db.schema.createIndex('group_members_member').on('group_members').column('member_id').execute();
+    await db.schema.createTable('role_assignments')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('role_template_id', 'text', (c) => c.notNull())
+      .addColumn('principal_id', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('role_assignments_unique', ['role_template_id', 'principal_id'])
+      .execute();
+    await db.schema.createTable('applications')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('app_id', 'text', (c) => c.notNull().unique())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('public_client', 'integer', (c) => c.notNull())
+      .addColumn('redirect_uris', 'text', (c) => c.notNull())
+      .addColumn('app_roles', 'text', (c) => c.notNull())
+      .addColumn('scopes', 'text', (c) => c.notNull())
+      .addColumn('identifier_uris', 'text', (c) => c.notNull())
+      .addColumn('token_alg', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('app_secrets')
+      .addColumn('key_id', 'text', (c) => c.primaryKey())
+      .addColumn('application_id', 'text', (c) => c.notNull())
+      .addColumn('display_name', 'text')
+      .addColumn('hint', 'text', (c) => c.notNull())
+      .addColumn('secret_hash', 'text', (c) => c.notNull())
+      .addColumn('start_at', 'text', (c) => c.notNull())
+      .addColumn('end_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('app_certificates')
+      .addColumn('key_id', 'text', (c) => c.primaryKey())
+      .addColumn('application_id', 'text', (c) => c.notNull())
+      .addColumn('display_name', 'text')
+      .addColumn('public_jwk', 'text', (c) => c.notNull())
+      .addColumn('thumbprint', 'text', (c) => c.notNull())
+      .addColumn('start_at', 'text', (c) => c.notNull())
+      .addColumn('end_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('service_principals')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('app_id', 'text', (c) => c.notNull().unique())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('account_enabled', 'integer', (c) => c.notNull())
+      .addColumn('built_in', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('app_role_assignments')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('principal_id', 'text', (c) => c.notNull())
+      .addColumn('resource_id', 'text', (c) => c.notNull())
+      .addColumn('app_role_id', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('app_role_assignments_unique', ['principal_id', 'resource_id', 'app_role_id'])
+      .execute();
+    await db.schema.createTable('named_locations')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('modified_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('oidc_payloads')
+      .addColumn('model', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('grant_id', 'text')
+      .addColumn('user_code', 'text')
+      .addColumn('uid', 'text')
+      .addColumn('expires_at', 'bigint')
+      .addColumn('consumed_at', 'bigint')
+      .addPrimaryKeyConstraint('oidc_payloads_pk', ['model', 'id'])
+      .execute();
+    await db.schema.createIndex('oidc_payloads_grant').on('oidc_payloads').column('grant_id').execute();
+    await db.schema.createIndex('oidc_payloads_uid').on('oidc_payloads').column('uid').execute();
+    await db.schema.createIndex('oidc_payloads_user_code').on('oidc_payloads').column('user_code').execute();
+    await db.schema.createTable('sign_ins')
+      .addColumn('seq', sql.raw(autoId), (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn('id', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text')
+      .addColumn('app_id', 'text')
+      .addColumn('error_code', 'integer', (c) => c.notNull())
+      .addColumn('correlation_id', 'text', (c) => c.notNull())
+      .addColumn('record', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sign_ins_created').on('sign_ins').column('created_at').execute();
+    await db.schema.createTable('lockouts')
+      .addColumn('subject', 'text', (c) => c.primaryKey())
+      .addColumn('failures', 'integer', (c) => c.notNull())
+      .addColumn('locked_until', 'bigint', (c) => c.notNull())
+      .addColumn('lockouts', 'integer', (c) => c.notNull())
+      .addColumn('last_failure', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+});
+
+export function migrationsFor(dialect: Dialect): MigrationProvider {
+  return {
+    getMigrations: async () => ({
+      '0001_initial': initial(dialect),
+    }),
+  };
+}
