@@ -1,2 +1,3 @@
 // @monban/policy: the pure conditional-access engine. No I/O, no clock of its own.
-export {};
+export * from './types.js';
+export * from './schema/index.js';
