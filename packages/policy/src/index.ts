@@ -1,3 +1,4 @@
 // @monban/policy: the pure conditional-access engine. No I/O, no clock of its own.
 export * from './types.js';
 export * from './schema/index.js';
+export { decideAccount, type AccountFacts, type AccountVerdict } from './account/decide-account.js';
