@@ -2,3 +2,5 @@
 export * from './types.js';
 export * from './schema/index.js';
 export { decideAccount, type AccountFacts, type AccountVerdict } from './account/decide-account.js';
+export * from './directory.js';
+export * from './import/index.js';

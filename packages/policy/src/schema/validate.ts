@@ -17,7 +17,7 @@ import { authenticationStrengthPolicySchema, type AuthenticationStrengthPolicy }
 
 function run<T>(schema: z.ZodType<T>, input: unknown, prefix: readonly PropertyKey[]): Result<T> {
   try {
-    const parsed = schema.safeParse(input);
+    const parsed = schema.safeParse(input, { reportInput: true });
     if (parsed.success) return ok(parsed.data);
     return refused(toIssues(parsed.error, prefix));
   } catch (error) {
