@@ -4,3 +4,4 @@ export * from './schema/index.js';
 export { decideAccount, type AccountFacts, type AccountVerdict } from './account/decide-account.js';
 export * from './directory.js';
 export * from './import/index.js';
+export * from './device-filter/index.js';
