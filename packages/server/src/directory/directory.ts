@@ -145,6 +145,10 @@ export class Directory {
     return verifyPassword(user.password_hash, password);
   }
 
+  listUsers(): Promise<UserRow[]> {
+    return this.#db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute();
+  }
+
   // ---- groups ---------------------------------------------------------------------------
   async createGroup(input: { displayName: string; description?: string | null | undefined; mailNickname?: string | undefined; securityEnabled?: boolean | undefined }): Promise<GroupRow> {
     const row: GroupRow = {
@@ -157,6 +161,10 @@ export class Directory {
     };
     await this.#db.insertInto('groups').values(row).execute();
     return row;
+  }
+
+  listGroups(): Promise<GroupRow[]> {
+    return this.#db.selectFrom('groups').selectAll().orderBy('created_at').orderBy('id').execute();
   }
 
   getGroup(id: string): Promise<GroupRow | undefined> {
@@ -279,6 +287,14 @@ export class Directory {
       });
       await this.#db.updateTable('service_principals').set({ built_in: 1 }).where('id', '=', servicePrincipal.id).execute();
     }
+  }
+
+  listApplications(): Promise<ApplicationRow[]> {
+    return this.#db.selectFrom('applications').selectAll().orderBy('created_at').orderBy('id').execute();
+  }
+
+  listServicePrincipals(): Promise<ServicePrincipalRow[]> {
+    return this.#db.selectFrom('service_principals').selectAll().orderBy('created_at').orderBy('id').execute();
   }
 
   getApplication(id: string): Promise<ApplicationRow | undefined> {

@@ -1,0 +1,40 @@
+// Maps a directory application to oidc-provider client metadata. Applications accept every
+// authentication method they hold credentials for (as the reference does), so the method
+// is chosen per request from what the caller presented.
+import type { ClientMetadata } from 'oidc-provider';
+import type { Directory } from '../directory/directory.js';
+import { currentAttempt } from '../signin/attempt.js';
+
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+export async function clientMetadataFor(directory: Directory, appId: string): Promise<ClientMetadata | undefined> {
+  const app = await directory.getApplicationByAppId(appId);
+  if (!app) return undefined;
+  const sp = await directory.getServicePrincipalByAppId(appId);
+  if (sp?.built_in) return undefined; // resources, not clients
+  const [secrets, certificates] = await Promise.all([directory.listSecrets(app.id), directory.certificatesOf(app.id)]);
+  const publicClient = app.public_client === 1;
+  const available: ClientAuthMethod[] = [];
+  if (secrets.length > 0) available.push('client_secret_basic', 'client_secret_post');
+  if (certificates.length > 0) available.push('private_key_jwt');
+  if (publicClient || available.length === 0) available.push('none');
+  const presented = currentAttempt()?.presentedAuthMethod;
+  const method = presented && available.includes(presented) ? presented : available[0] ?? 'none';
+  const redirectUris = JSON.parse(app.redirect_uris) as string[];
+  const native = publicClient || redirectUris.some((u) => u.startsWith('http://') || !/^https?:/.test(u));
+  const confidential = method !== 'none';
+  return {
+    client_id: app.app_id,
+    client_name: app.display_name,
+    // Never the real secret: compareClientSecret checks the stored hashes (provider-internals.ts).
+    ...(method.startsWith('client_secret') ? { client_secret: `hashed-secret:${app.app_id}` } : {}),
+    token_endpoint_auth_method: method,
+    ...(method === 'private_key_jwt' ? { jwks: { keys: certificates.map((c) => c.jwk) } } : {}),
+    application_type: native ? 'native' : 'web',
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: redirectUris,
+    grant_types: confidential ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    id_token_signed_response_alg: app.token_alg === 'RS256' ? 'RS256' : 'ES256',
+  };
+}

@@ -1,0 +1,367 @@
+// oidc-provider, configured to speak like the reference system on its paths
+// (/{tenant}/oauth2/v2.0/..., /{tenant}/v2.0/.well-known/openid-configuration) and to send
+// every token request through the one sign-in pipeline.
+import { randomInt, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Provider, { errors, type Adapter, type Configuration } from 'oidc-provider';
+import type { Clock } from '../clock.js';
+import type { Directory } from '../directory/directory.js';
+import { graphAppId } from '../directory/well-known.js';
+import type { SigningKeys } from '../keys/kept-keys.js';
+import { currentAttempt, runInAttempt, type SignInAttempt } from '../signin/attempt.js';
+import { SignInRefused, type Decision } from '../signin/decision.js';
+import type { SignInPipeline } from '../signin/pipeline.js';
+import type { SignInRecorder } from '../signin/record.js';
+import { kyselyAdapterFactory } from './adapter.js';
+import { clientMetadataFor, type ClientAuthMethod } from './client-metadata.js';
+import { referenceErrorBody } from './errors.js';
+import { useHashedClientSecrets } from './provider-internals.js';
+import type { Store } from '../store/database.js';
+
+export interface ProviderDeps {
+  origin: string; // https://localhost:8443
+  tenantId: string;
+  store: Store;
+  directory: Directory;
+  keys: SigningKeys;
+  pipeline: SignInPipeline;
+  recorder: SignInRecorder;
+  clock: Clock;
+}
+
+export const routesFor = (tenantId: string) => ({
+  authorization: `/${tenantId}/oauth2/v2.0/authorize`,
+  token: `/${tenantId}/oauth2/v2.0/token`,
+  end_session: `/${tenantId}/oauth2/v2.0/logout`,
+  jwks: `/${tenantId}/discovery/v2.0/keys`,
+  userinfo: `/${tenantId}/openid/v2.0/userinfo`,
+  introspection: `/${tenantId}/oauth2/v2.0/introspect`,
+  revocation: `/${tenantId}/oauth2/v2.0/revoke`,
+  device_authorization: `/${tenantId}/oauth2/v2.0/devicecode`,
+  code_verification: `/${tenantId}/oauth2/v2.0/deviceauth`,
+});
+
+const oidcScopes = new Set(['openid', 'profile', 'email', 'offline_access']);
+
+/** The resource a request's scopes point at: `https://graph.microsoft.com/.default` -> `https://graph.microsoft.com`. */
+export function resourceFromScopes(scope: string | undefined): string | undefined {
+  if (!scope) return undefined;
+  const resources = new Set<string>();
+  for (const s of scope.split(' ').filter(Boolean)) {
+    if (oidcScopes.has(s)) continue;
+    const slash = s.lastIndexOf('/');
+    if (slash > 0 && /^[a-z][a-z0-9+.-]*:/i.test(s)) resources.add(s.slice(0, slash));
+    else if (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(s) && slash > 0) resources.add(s.slice(0, slash));
+    else resources.add('https://graph.microsoft.com'); // bare names (User.Read) belong to Graph, as in the reference
+  }
+  if (resources.size > 1) throw Object.assign(new errors.InvalidScope('scopes for more than one resource were requested; ask for one resource per request', scope), { aadsts: 700022 });
+  return [...resources][0];
+}
+
+function refusal(decision: Decision): Error {
+  const message = `AADSTS${decision.errorCode}: ${decision.sentence}`;
+  const err = decision.reason.startsWith('application') || decision.reason.startsWith('resource')
+    ? new errors.UnauthorizedClient(message)
+    : new errors.InvalidGrant(message);
+  return Object.assign(err, { aadsts: decision.errorCode, error_description: decision.sentence });
+}
+
+function detectAuthMethod(req: IncomingMessage, form: URLSearchParams): ClientAuthMethod | undefined {
+  if (req.headers.authorization?.toLowerCase().startsWith('basic ')) return 'client_secret_basic';
+  if (form.has('client_assertion')) return 'private_key_jwt';
+  if (form.has('client_secret')) return 'client_secret_post';
+  if (form.has('client_id')) return 'none';
+  return undefined;
+}
+
+function clientIdFrom(req: IncomingMessage, form: URLSearchParams): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth?.toLowerCase().startsWith('basic ')) {
+    const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
+    return decodeURIComponent(decoded.split(':')[0] ?? '');
+  }
+  const id = form.get('client_id');
+  if (id) return id;
+  const assertion = form.get('client_assertion');
+  if (assertion) {
+    try {
+      const payload = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
+      return typeof payload.sub === 'string' ? payload.sub : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limit) throw new errors.InvalidRequest('request entity too large');
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function newAttempt(clock: Clock, req: IncomingMessage, ip: string | null, flow: SignInAttempt['flow'], correlationId?: string): SignInAttempt {
+  const requested = req.headers['client-request-id'];
+  return {
+    correlationId: correlationId ?? (typeof requested === 'string' && /^[0-9a-f-]{36}$/i.test(requested) ? requested : randomUUID()),
+    startedAt: clock.now(),
+    ipAddress: ip,
+    userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
+    flow,
+    isInteractive: false,
+    reuseDetected: false,
+    incomingTokenType: 'none',
+    authenticationMethods: [],
+    logged: false,
+  };
+}
+
+export async function createProvider(deps: ProviderDeps): Promise<Provider> {
+  const { directory, tenantId, clock } = deps;
+  const routes = routesFor(tenantId);
+  const issuer = `${deps.origin}/${tenantId}/v2.0`;
+  const storeAdapter = kyselyAdapterFactory(deps.store.db, clock);
+  const adapterFactory = (name: string): Adapter => {
+    if (name !== 'Client') return storeAdapter(name);
+    return {
+      find: async (id: string) => clientMetadataFor(directory, id),
+      upsert: async () => undefined,
+      findByUid: async () => undefined,
+      findByUserCode: async () => undefined,
+      consume: async () => undefined,
+      destroy: async () => undefined,
+      revokeByGrantId: async () => undefined,
+    };
+  };
+
+  const ttlWithJitter = (): number => 3600 + randomInt(1800); // 60-90 minutes, as the reference
+
+  const configuration: Configuration = {
+    adapter: adapterFactory,
+    jwks: { keys: deps.keys.jwks as NonNullable<Configuration['jwks']>['keys'] },
+    cookies: { keys: deps.keys.cookieKeys, names: { session: 'ESTSAUTH', interaction: 'monban.interaction', resume: 'monban.resume' } },
+    routes,
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    claims: { openid: ['sub', 'oid', 'tid'], profile: ['name', 'preferred_username'], email: ['email'] },
+    conformIdTokenClaims: false,
+    extraParams: ['client_info', 'domain_hint', 'x-client-SKU', 'x-client-VER'],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    enabledJWA: {
+      clientAuthSigningAlgValues: ['RS256', 'PS256', 'ES256'],
+      idTokenSigningAlgValues: ['ES256', 'RS256'],
+    },
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: ttlWithJitter,
+      ClientCredentials: ttlWithJitter,
+      AuthorizationCode: 600,
+      IdToken: 3600,
+      RefreshToken: 90 * 86400,
+      Interaction: 3600,
+      Session: 24 * 3600,
+      Grant: 365 * 86400,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><html><head><title>Sign out</title></head><body><main><h1>Sign out</h1><p>Do you want to sign out of Monban?</p>${form}<button form="op.logoutForm" name="logout" value="yes" type="submit">Yes, sign me out</button></main></body></html>`;
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = '<!doctype html><html><head><title>Signed out</title></head><body><main><h1>You signed out of your account</h1><p>It is a good idea to close all browser windows.</p></main></body></html>';
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (ctx) => resourceFromScopes(ctx.oidc.params?.scope as string | undefined),
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx, indicator) => {
+          const resource = await directory.findResource(indicator);
+          if (!resource) throw Object.assign(new errors.InvalidTarget(`the resource "${indicator}" is not registered in this tenant`), { aadsts: 500011 });
+          const base = indicator.replace(/\/+$/, '');
+          const scopes = (JSON.parse(resource.scopes) as { value: string }[]).map((s) => s.value);
+          const names = [`${base}/.default`, ...scopes.map((s) => `${base}/${s}`), ...(resource.app_id === graphAppId ? scopes : [])];
+          return {
+            scope: names.join(' '),
+            audience: resource.app_id,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: ttlWithJitter(),
+            jwt: { sign: { alg: resource.token_alg === 'RS256' ? 'RS256' : 'ES256' } },
+          };
+        },
+      },
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/${tenantId}/login/${interaction.uid}`,
+    },
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    async findAccount(ctx, sub, token) {
+      const user = await directory.getUser(sub);
+      if (!user) return undefined;
+      if (ctx.oidc.route === 'token' && token && (token.kind === 'RefreshToken' || token.kind === 'AuthorizationCode')) {
+        const attempt = currentAttempt();
+        const amr = (token as { amr?: string[] }).amr ?? [];
+        const authTime = (token as { authTime?: number }).authTime;
+        if (attempt) attempt.authenticationMethods = amr;
+        try {
+          await deps.pipeline.run({
+            flow: token.kind === 'RefreshToken' ? 'refresh_token' : 'authorization_code',
+            clientAppId: ctx.oidc.client?.clientId ?? '',
+            userId: sub,
+            amr,
+            authTime,
+            resource: attempt?.resource,
+          });
+        } catch (e) {
+          if (e instanceof SignInRefused) throw refusal(e.decision);
+          throw e;
+        }
+      }
+      return {
+        accountId: user.id,
+        claims: () => ({
+          sub: user.id,
+          oid: user.id,
+          tid: tenantId,
+          name: user.display_name,
+          preferred_username: user.user_principal_name,
+          ...(user.mail ? { email: user.mail } : {}),
+        }),
+      };
+    },
+    async extraTokenClaims(ctx, token) {
+      // App-only tokens: the pipeline decides here, after client authentication and
+      // before the token is signed.
+      if (token.kind === 'ClientCredentials') {
+        try {
+          await deps.pipeline.run({ flow: 'client_credentials', clientAppId: ctx.oidc.client?.clientId ?? '', resource: currentAttempt()?.resource });
+        } catch (e) {
+          if (e instanceof SignInRefused) throw refusal(e.decision);
+          throw e;
+        }
+      }
+      return undefined;
+    },
+    formats: {
+      customizers: {
+        async jwt(ctx, token, jwt) {
+          const p = jwt.payload as Record<string, unknown>;
+          const clientId = String(p.client_id ?? token.clientId ?? '');
+          const method = ctx.oidc.client?.clientAuthMethod;
+          p.tid = tenantId;
+          p.ver = '2.0';
+          p.azp = clientId;
+          p.azpacr = method === 'none' ? '0' : method === 'private_key_jwt' ? '2' : '1';
+          p.uti = p.jti;
+          const audience = typeof p.aud === 'string' ? p.aud : undefined;
+          const resource = audience ? await directory.getApplicationByAppId(audience) : undefined;
+          const scopeNames = typeof p.scope === 'string' ? p.scope.split(' ').filter(Boolean) : [];
+          delete p.scope;
+          delete p.client_id;
+          if (token.kind === 'ClientCredentials') {
+            const sp = await directory.getServicePrincipalByAppId(clientId);
+            p.idtyp = 'app';
+            p.oid = sp?.id;
+            p.sub = sp?.id;
+            const roles = resource ? await directory.appRolesGranted(clientId, resource) : [];
+            if (roles.length > 0) p.roles = roles;
+          } else {
+            const source = ctx.oidc.entities.RefreshToken ?? ctx.oidc.entities.AuthorizationCode;
+            const user = typeof p.sub === 'string' ? await directory.getUser(p.sub) : undefined;
+            p.idtyp = 'user';
+            p.oid = p.sub;
+            if (user) { p.name = user.display_name; p.preferred_username = user.user_principal_name; }
+            const declared = resource ? (JSON.parse(resource.scopes) as { value: string }[]).map((s) => s.value) : [];
+            const scp = new Set<string>();
+            for (const s of scopeNames) {
+              const name = s.includes('/') ? s.slice(s.lastIndexOf('/') + 1) : s;
+              if (name === '.default') declared.forEach((d) => scp.add(d));
+              else scp.add(name);
+            }
+            if (scp.size > 0) p.scp = [...scp].join(' ');
+            const amr = (source as { amr?: string[] } | undefined)?.amr;
+            const authTime = (source as { authTime?: number } | undefined)?.authTime;
+            if (amr) p.amr = amr;
+            if (authTime) p.auth_time = authTime;
+          }
+        },
+      },
+    },
+    clientBasedCORS: (_ctx, origin, client) => (client.redirectUris ?? []).some((u) => u.startsWith(origin)),
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      ctx.body = `<!doctype html><html><head><title>Sign-in error</title></head><body><main><h1>Sorry, we could not sign you in</h1><p>${esc(out.error_description ?? out.error)}</p><p>Error code: <code>${esc(out.error)}</code></p></main></body></html>`;
+    },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  provider.proxy = false;
+  useHashedClientSecrets(provider, (clientId, presented) => directory.verifyClientSecret(clientId, presented));
+
+  // Protocol errors are remembered on the attempt, to be logged and given AADSTS codes.
+  const remember = (_ctx: unknown, err: Error & { error?: string; error_detail?: string; aadsts?: number }): void => {
+    const attempt = currentAttempt();
+    if (attempt) attempt.error = { error: err.error ?? 'server_error', detail: err.error_detail ?? err.message, aadsts: err.aadsts ?? attempt.decision?.errorCode };
+  };
+  provider.on('grant.error', remember);
+  provider.on('server_error', remember);
+
+  // Token endpoint: one attempt per request, decided by the pipeline, logged exactly once
+  // (durably, before the response leaves), errors in the reference's shape.
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== routes.token) { await next(); return; }
+    const body = await readBody(ctx.req, 56 * 1024);
+    (ctx.req as IncomingMessage & { body?: Buffer }).body = body;
+    const form = new URLSearchParams(body.toString('utf8'));
+    const grantType = form.get('grant_type');
+    const flow: SignInAttempt['flow'] = grantType === 'client_credentials' ? 'client_credentials'
+      : grantType === 'refresh_token' ? 'refresh_token' : grantType === 'authorization_code' ? 'authorization_code' : 'other';
+    const attempt = newAttempt(clock, ctx.req, ctx.ip || null, flow);
+    attempt.presentedAuthMethod = detectAuthMethod(ctx.req, form);
+    attempt.clientAppId = clientIdFrom(ctx.req, form);
+    try {
+      attempt.resource = form.get('resource') ?? resourceFromScopes(form.get('scope') ?? undefined);
+    } catch {
+      attempt.resource = undefined;
+    }
+    if (flow === 'refresh_token') attempt.incomingTokenType = 'refreshToken';
+    await runInAttempt(attempt, async () => {
+      await next();
+      ctx.set('client-request-id', attempt.correlationId);
+      const okay = ctx.status === 200;
+      const responseBody = ctx.body as Record<string, unknown> | undefined;
+      if (!okay && responseBody && typeof responseBody === 'object' && typeof responseBody.error === 'string') {
+        const info = attempt.error ?? { error: responseBody.error, detail: typeof responseBody.error_description === 'string' ? responseBody.error_description : undefined, aadsts: undefined };
+        ctx.body = referenceErrorBody(responseBody, info, attempt.correlationId, clock.now());
+      }
+      if (okay && responseBody && typeof responseBody === 'object' && attempt.userId && form.get('client_info') === '1') {
+        responseBody.client_info = Buffer.from(JSON.stringify({ uid: attempt.userId, utid: tenantId })).toString('base64url');
+      }
+      // A successful code redemption completes the interactive sign-in already logged.
+      if (okay && flow === 'authorization_code') return;
+      const errorBody = ctx.body as { error_codes?: number[]; error_description?: string } | undefined;
+      const code = okay ? 0 : (errorBody?.error_codes?.[0] ?? 90000);
+      const reason = okay ? undefined : attempt.reuseDetected || attempt.error?.detail === 'refresh token already used' ? 'refresh_token_reuse' : attempt.decision?.reason ?? attempt.error?.error;
+      const failureReason = okay ? null : (errorBody?.error_description?.split('\r\n')[0]?.replace(/^AADSTS\d+: /, '') ?? 'The request failed.');
+      await deps.recorder.write(attempt, { errorCode: code, failureReason, reason });
+    });
+  });
+
+  return provider;
+}

@@ -1,0 +1,104 @@
+// Assembles and starts one Monban process: store, keys, directory, bootstrap, TLS,
+// oidc-provider, pipeline, sign-in log, admin API, pages. `close` drains in-flight requests.
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
+import { pino, type Logger } from 'pino';
+import { adminRouter } from './admin/api.js';
+import { ensureTenant, ensureTls } from './bootstrap/bootstrap.js';
+import { systemClock, type Clock } from './clock.js';
+import type { ServerConfig } from './config/config.js';
+import { MasterKey } from './crypto/master-key.js';
+import { Directory } from './directory/directory.js';
+import { buildApp } from './http/app.js';
+import { Metrics } from './http/metrics.js';
+import { KeptKeys } from './keys/kept-keys.js';
+import { SignInLogQuery } from './logs/query.js';
+import { SignInLogWriter } from './logs/writer.js';
+import { createProvider } from './oidc/provider.js';
+import { SmartLockout } from './signin/lockout.js';
+import { SignInPipeline } from './signin/pipeline.js';
+import { SignInRecorder } from './signin/record.js';
+import { openStore, type Store } from './store/database.js';
+import { mountInteractions } from './ui/interactions.js';
+
+export interface RunningServer {
+  origin: string;
+  issuer: string;
+  tenantId: string;
+  port: number;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? pino({ level: process.env.MONBAN_LOG_LEVEL ?? 'info' });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = await openStore(config.databaseUrl);
+  const master = MasterKey.load(config.dataDir);
+  const keptKeys = new KeptKeys(store.db, master, clock);
+  await keptKeys.ensure();
+  const keys = await keptKeys.load();
+  const directory = new Directory(store, clock);
+  const tls = await ensureTls(config.dataDir, clock);
+
+  let ready = false;
+  const server: Server = createServer({ cert: tls.cert, key: tls.key });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  try {
+    return await assemble();
+  } catch (e) {
+    server.close();
+    await store.close();
+    throw e;
+  }
+
+  async function assemble(): Promise<RunningServer> {
+  const port = (server.address() as AddressInfo).port;
+  const origin = config.publicOrigin ?? `https://localhost:${port}`;
+  const { tenantId } = await ensureTenant(directory, config.dataDir, origin, tls.caCertFile);
+  const tenant = await directory.getTenant();
+  const issuer = `${origin}/${tenantId}/v2.0`;
+
+  const metrics = new Metrics();
+  const writer = new SignInLogWriter(store.db);
+  writer.onWritten = (r) => metrics.signIns.inc({ result: r.status.errorCode === 0 ? 'success' : 'failure', error_code: String(r.status.errorCode) });
+  const recorder = new SignInRecorder(directory, writer, clock);
+  const lockout = new SmartLockout(store.db, clock);
+  const pipeline = new SignInPipeline(directory, lockout, clock);
+  const provider = await createProvider({ origin, tenantId, store, directory, keys, pipeline, recorder, clock });
+  const uiRouter = new Router();
+  mountInteractions(uiRouter, { provider, directory, pipeline, recorder, lockout, clock, tenantId });
+  const publicJwks = keys.jwks.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub);
+  const admin = adminRouter({ directory, signIns: new SignInLogQuery(store.db), issuer, publicJwks, origin });
+  const app = buildApp({ tenantId, domains: [tenant?.defaultDomain ?? 'monban.local'], provider, adminRouter: admin, uiRouter, metrics, logger, isReady: () => ready });
+  server.on('request', app.callback());
+
+  const retention = setInterval(() => {
+    new SignInLogQuery(store.db).applyRetention(clock, config.signInRetentionDays).catch((e: unknown) => logger.warn({ err: String(e) }, 'sign-in retention failed'));
+  }, 3_600_000);
+  retention.unref();
+  ready = true;
+
+  return {
+    origin, issuer, tenantId, port, store,
+    async close() {
+      ready = false;
+      clearInterval(retention);
+      // Stop accepting, let in-flight requests finish, then flush the log and close storage.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await writer.drain();
+      await store.close();
+    },
+  };
+  }
+}

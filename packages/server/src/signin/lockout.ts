@@ -1,0 +1,44 @@
+// Smart lockout: failed password attempts are counted per user and source address; at the
+// threshold the pair locks for an interval that doubles with every further lockout. While
+// locked, even the right password is refused (AADSTS50053). Time comes from the clock.
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Database } from '../store/schema.js';
+
+export interface LockoutSettings { threshold: number; durationSeconds: number }
+export const defaultLockout: LockoutSettings = { threshold: 10, durationSeconds: 60 };
+
+export class SmartLockout {
+  constructor(private readonly db: Kysely<Database>, private readonly clock: Clock, private readonly settings: LockoutSettings = defaultLockout) {}
+
+  static subject(userId: string, ip: string | null): string {
+    return `user:${userId}|ip:${ip ?? 'unknown'}`;
+  }
+
+  /** Epoch ms until which the pair is locked, or undefined. */
+  async lockedUntil(subject: string): Promise<number | undefined> {
+    const row = await this.db.selectFrom('lockouts').select('locked_until').where('subject', '=', subject).executeTakeFirst();
+    return row && row.locked_until > this.clock.now().getTime() ? row.locked_until : undefined;
+  }
+
+  async recordFailure(subject: string): Promise<void> {
+    const now = this.clock.now().getTime();
+    const row = await this.db.selectFrom('lockouts').selectAll().where('subject', '=', subject).executeTakeFirst();
+    const failures = (row?.failures ?? 0) + 1;
+    let lockedUntil = row?.locked_until ?? 0;
+    let lockouts = row?.lockouts ?? 0;
+    let nextFailures = failures;
+    if (failures >= this.settings.threshold) {
+      lockedUntil = now + this.settings.durationSeconds * 1000 * 2 ** lockouts;
+      lockouts += 1;
+      nextFailures = 0;
+    }
+    await this.db.insertInto('lockouts').values({ subject, failures: nextFailures, locked_until: lockedUntil, lockouts, last_failure: now })
+      .onConflict((oc) => oc.column('subject').doUpdateSet({ failures: nextFailures, locked_until: lockedUntil, lockouts, last_failure: now }))
+      .execute();
+  }
+
+  async recordSuccess(subject: string): Promise<void> {
+    await this.db.deleteFrom('lockouts').where('subject', '=', subject).execute();
+  }
+}

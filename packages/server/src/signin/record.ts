@@ -1,0 +1,70 @@
+// Step 7: turns a finished attempt into its one sign-in record (Graph signIn shape).
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Directory } from '../directory/directory.js';
+import type { SignInRecord } from '../logs/sign-in-record.js';
+import type { SignInLogWriter } from '../logs/writer.js';
+import type { SignInAttempt } from './attempt.js';
+
+export interface Outcome { errorCode: number; failureReason: string | null; reason?: string | undefined }
+
+const methodNames: Record<string, string> = { pwd: 'Password', mfa: 'Multifactor authentication' };
+
+export class SignInRecorder {
+  constructor(private readonly directory: Directory, private readonly writer: SignInLogWriter, private readonly clock: Clock) {}
+
+  async write(attempt: SignInAttempt, outcome: Outcome): Promise<SignInRecord | undefined> {
+    if (attempt.logged) return undefined;
+    attempt.logged = true;
+    const [user, client, resource] = await Promise.all([
+      attempt.userId ? this.directory.getUser(attempt.userId) : undefined,
+      attempt.clientAppId ? this.directory.getApplicationByAppId(attempt.clientAppId) : undefined,
+      attempt.resource ? this.directory.findResource(attempt.resource) : undefined,
+    ]);
+    const clientSp = client ? await this.directory.getServicePrincipalByAppId(client.app_id) : undefined;
+    const decision = attempt.decision;
+    const appOnly = attempt.flow === 'client_credentials';
+    const now = this.clock.now().toISOString();
+    const satisfiedByToken = !attempt.isInteractive && attempt.incomingTokenType !== 'none';
+    const record: SignInRecord = {
+      id: randomUUID(),
+      createdDateTime: now,
+      correlationId: attempt.correlationId,
+      userId: appOnly ? null : (user?.id ?? attempt.userId ?? null),
+      userPrincipalName: user?.user_principal_name ?? null,
+      userDisplayName: user?.display_name ?? null,
+      appId: attempt.clientAppId ?? null,
+      appDisplayName: client?.display_name ?? null,
+      resourceId: resource?.app_id ?? null,
+      resourceDisplayName: resource?.display_name ?? null,
+      servicePrincipalId: appOnly ? (clientSp?.id ?? null) : null,
+      ipAddress: attempt.ipAddress,
+      clientAppUsed: attempt.isInteractive ? 'Browser' : 'Mobile Apps and Desktop clients',
+      isInteractive: attempt.isInteractive,
+      signInEventTypes: [appOnly ? 'servicePrincipal' : attempt.isInteractive ? 'interactiveUser' : 'nonInteractiveUser'],
+      authenticationProtocol: attempt.flow === 'device_code' ? 'deviceCode' : 'oAuth2',
+      incomingTokenType: attempt.incomingTokenType,
+      originalTransferMethod: 'none',
+      authenticationRequirement: decision?.authenticationRequirement ?? 'singleFactorAuthentication',
+      authenticationRequirementPolicies: [],
+      conditionalAccessStatus: decision?.conditionalAccessStatus ?? 'notApplied',
+      appliedConditionalAccessPolicies: decision?.appliedConditionalAccessPolicies ?? [],
+      authenticationDetails: attempt.authenticationMethods.map((m) => ({
+        authenticationStepDateTime: attempt.startedAt.toISOString(),
+        authenticationMethod: satisfiedByToken ? 'Previously satisfied' : (methodNames[m] ?? m),
+        succeeded: outcome.errorCode === 0,
+        authenticationStepRequirement: 'Primary authentication',
+        authenticationStepResultDetail: satisfiedByToken ? 'First factor requirement satisfied by claim in the token' : outcome.errorCode === 0 ? 'Correct password' : (outcome.failureReason ?? 'Failed'),
+      })),
+      status: {
+        errorCode: outcome.errorCode,
+        failureReason: outcome.errorCode === 0 ? null : outcome.failureReason,
+        additionalDetails: outcome.errorCode === 0 ? (decision?.additionalDetails ?? null) : (outcome.failureReason ?? null),
+      },
+      deviceDetail: { deviceId: '', displayName: '', operatingSystem: '', browser: attempt.userAgent?.slice(0, 120) ?? '', isCompliant: false, isManaged: false, trustType: '' },
+      monban: { flow: attempt.flow, ...(outcome.reason ? { reason: outcome.reason } : {}) },
+    };
+    await this.writer.append(record);
+    return record;
+  }
+}
