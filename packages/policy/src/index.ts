@@ -5,3 +5,4 @@ export { decideAccount, type AccountFacts, type AccountVerdict } from './account
 export * from './directory.js';
 export * from './import/index.js';
 export * from './device-filter/index.js';
+export * from './evaluate/index.js';

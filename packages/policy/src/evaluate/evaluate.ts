@@ -1,0 +1,620 @@
+// evaluate(): which policies apply to a sign-in, whether each is satisfied, and what the
+// pipeline must do. Semantics: entra-reference.md §3 and model.md "Conditional access".
+import type { DirectoryView } from '../directory.js';
+import type { NamedLocation } from '../schema/named-location.js';
+import type { ConditionalAccessPolicy } from '../schema/policy.js';
+import type { AuthenticationStrengthPolicy } from '../schema/strength.js';
+import { formatPath, type Issue } from '../types.js';
+import {
+  compilePolicies,
+  controlOrder,
+  isCompiledPolicySet,
+  type CompiledControl,
+  type CompiledPolicy,
+  type CompiledPolicySet,
+  type CompiledStrength,
+  type Prepared,
+} from './compile.js';
+import { signInContextSchema, toEpochSeconds, type SignInContext, type SignInLocation } from './context.js';
+import {
+  ERROR_CODES,
+  MFA_SATISFIED_BY_DETAIL,
+  type AnalysisReason,
+  type CombinedSessionControls,
+  type ConditionName,
+  type Decision,
+  type MfaSatisfiedBy,
+  type Missing,
+  type MissingControl,
+  type PolicyEvaluation,
+  type PolicyResult,
+  type StrengthRequirement,
+} from './decision.js';
+import { createLocationResolver, type LocationResolver } from './location.js';
+
+export interface EvaluateInput {
+  /** Policies as Graph JSON, or a set made once by compilePolicies (much faster). */
+  readonly policies: readonly ConditionalAccessPolicy[] | CompiledPolicySet;
+  /** Custom authentication strengths (ignored when policies are already compiled). */
+  readonly strengths?: readonly AuthenticationStrengthPolicy[];
+  readonly context: SignInContext;
+  readonly directory?: DirectoryView;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+const NOTHING_MISSING: Missing = Object.freeze({ controls: NONE, strengths: NONE, sessionControls: NONE });
+const NOT_SET: readonly AnalysisReason[] = Object.freeze(['notSet']);
+const NOT_ENABLED: readonly AnalysisReason[] = Object.freeze(['policyNotEnabled']);
+const INVALID: readonly AnalysisReason[] = Object.freeze(['invalidPolicy']);
+
+/** Methods that make a user able to do MFA (for "enrol a second factor" versus "prove it"). */
+const SECOND_FACTORS = new Set([
+  'sms',
+  'voice',
+  'microsoftAuthenticatorPush',
+  'deviceBasedPush',
+  'softwareOath',
+  'hardwareOath',
+  'fido2',
+  'windowsHelloForBusiness',
+  'x509CertificateMultiFactor',
+  'temporaryAccessPassOneTime',
+  'temporaryAccessPassMultiUse',
+  'federatedMultiFactor',
+]);
+
+const resolverCache = new WeakMap<readonly NamedLocation[], LocationResolver>();
+
+function resolveLocation(ctx: SignInContext, directory: DirectoryView | undefined): SignInLocation | undefined {
+  if (ctx.location !== undefined) return ctx.location;
+  const locations = directory?.namedLocations;
+  if (locations === undefined || ctx.ipAddress === undefined) return undefined;
+  let resolver = resolverCache.get(locations);
+  if (resolver === undefined) {
+    resolver = createLocationResolver(locations);
+    resolverCache.set(locations, resolver);
+  }
+  return resolver.resolve(ctx.ipAddress, undefined);
+}
+
+class EvaluationError extends Error {
+  constructor(readonly issue: Issue) {
+    super(issue.message);
+  }
+}
+
+function prepare(input: unknown, directory: DirectoryView | undefined): Prepared {
+  const checked = signInContextSchema.safeParse(input, { reportInput: true });
+  if (!checked.success) {
+    const first = checked.error.issues[0];
+    throw new EvaluationError({
+      code: 'invalid_context',
+      path: formatPath(['context', ...(first?.path ?? [])]),
+      message: `the sign-in context is not valid: ${first?.message ?? 'unknown problem'}`,
+    });
+  }
+  const ctx = input as SignInContext;
+  if (ctx.user === undefined && ctx.servicePrincipal === undefined) {
+    throw new EvaluationError({ code: 'missing_identity', path: 'context.user', message: 'the sign-in context names neither a user nor a service principal' });
+  }
+  const now = toEpochSeconds(ctx.now);
+  if (now === undefined) throw new EvaluationError({ code: 'invalid_time', path: 'context.now', message: 'context.now is not a valid time' });
+  const authTime = toEpochSeconds(ctx.proven.authTime);
+  const mfaTime = ctx.proven.mfa ? (toEpochSeconds(ctx.proven.mfaTime) ?? authTime) : undefined;
+  const user = ctx.user;
+  const guestTypes = new Set<string>(user?.guestOrExternalUserTypes ?? []);
+  guestTypes.delete('none');
+  if (user?.userType === 'guest' && guestTypes.size === 0) guestTypes.add('b2bCollaborationGuest');
+  const location = resolveLocation(ctx, directory);
+  const transferMethods = new Set<string>();
+  const flow = ctx.authenticationFlow;
+  if (flow !== undefined) {
+    if (flow.transferMethod !== 'none') transferMethods.add(flow.transferMethod);
+    if (flow.originalTransferMethod !== undefined && flow.originalTransferMethod !== 'none') transferMethods.add(flow.originalTransferMethod);
+  }
+  return {
+    ctx,
+    isUser: user !== undefined,
+    userId: (user?.id ?? '').toLowerCase(),
+    groups: new Set((user?.groupIds ?? []).map((g) => g.toLowerCase())),
+    roles: new Set((user?.roleTemplateIds ?? []).map((r) => r.toLowerCase())),
+    isGuestOrExternal: user?.userType === 'guest' || guestTypes.size > 0,
+    guestTypes,
+    externalTenantId: user?.externalTenantId?.toLowerCase(),
+    servicePrincipalId: ctx.servicePrincipal?.id.toLowerCase(),
+    resource: ctx.application?.appId.toLowerCase(),
+    userAction: ctx.userAction?.toLowerCase(),
+    acrs: new Set((ctx.authenticationContextClassReferences ?? []).map((c) => c.toLowerCase())),
+    clientAppType: ctx.clientAppType,
+    platform: ctx.devicePlatform,
+    namedLocationIds: new Set((location?.namedLocationIds ?? []).map((l) => l.toLowerCase())),
+    isTrustedLocation: location?.isTrusted === true,
+    device: ctx.device,
+    transferMethods,
+    methods: new Set(ctx.proven.methods),
+    now,
+    authTime,
+    mfaTime,
+    legacyClient: ctx.clientAppType === 'exchangeActiveSync' || ctx.clientAppType === 'other',
+    deviceCodeFlow: flow?.transferMethod === 'deviceCodeFlow',
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+
+interface Applicability {
+  readonly applies: boolean;
+  readonly matched: ConditionName[];
+  readonly notMatched: ConditionName[];
+  readonly reasons: AnalysisReason[];
+}
+
+function applicability(cp: CompiledPolicy, p: Prepared): Applicability {
+  const matched: ConditionName[] = [];
+  const notMatched: ConditionName[] = [];
+  const reasons: AnalysisReason[] = [];
+  for (const c of cp.conditions) {
+    const r = c.test(p);
+    if (r === undefined) continue;
+    if (r) matched.push(c.name);
+    else {
+      notMatched.push(c.name);
+      const reason = typeof c.reason === 'function' ? c.reason(p) : c.reason;
+      if (!reasons.includes(reason)) reasons.push(reason);
+    }
+  }
+  return { applies: notMatched.length === 0, matched, notMatched, reasons };
+}
+
+function fresh(time: number | undefined, now: number, window: number | undefined): boolean {
+  if (window === undefined) return true;
+  return time !== undefined && now - time <= window;
+}
+
+function strengthMet(strength: CompiledStrength, methods: ReadonlySet<string>, p: Prepared): boolean {
+  const proven = p.ctx.proven;
+  for (const c of strength.combinations) {
+    if (!c.modes.every((m) => methods.has(m))) continue;
+    if (c.allowedAaguids !== undefined && !c.allowedAaguids.has((proven.fido2Aaguid ?? '').toLowerCase())) continue;
+    if (c.allowedIssuerSkis !== undefined && !c.allowedIssuerSkis.has((proven.certificate?.issuerSki ?? '').toLowerCase())) continue;
+    if (c.allowedPolicyOids !== undefined && !(proven.certificate?.policyOids ?? []).some((o) => c.allowedPolicyOids?.has(o))) continue;
+    return true;
+  }
+  return false;
+}
+
+function controlMet(c: CompiledControl, p: Prepared, window: number | undefined): boolean {
+  // Legacy authentication (Exchange ActiveSync, other clients) can meet no grant control.
+  if (p.legacyClient) return false;
+  const proven = p.ctx.proven;
+  switch (c.kind) {
+    case 'mfa':
+      return proven.mfa && fresh(p.mfaTime, p.now, window);
+    case 'authenticationStrength':
+      return c.strength !== undefined && fresh(p.mfaTime ?? p.authTime, p.now, window) && strengthMet(c.strength, p.methods, p);
+    case 'compliantDevice':
+      // Device code flow: the device asking is not the one the user is on, so device grants cannot be met.
+      return !p.deviceCodeFlow && p.device?.isCompliant === true;
+    case 'domainJoinedDevice':
+      return !p.deviceCodeFlow && (p.device?.trustType ?? '').toLowerCase() === 'serverad';
+    case 'approvedApplication':
+      return p.ctx.clientApp?.approvedApplication === true;
+    case 'compliantApplication':
+      return p.ctx.clientApp?.compliantApplication === true;
+    case 'passwordChange':
+      return proven.passwordChanged === true;
+    case 'termsOfUse':
+      return c.id !== undefined && (proven.acceptedTermsOfUse ?? []).includes(c.id);
+    case 'customAuthenticationFactor':
+      return c.id !== undefined && (proven.customFactors ?? []).includes(c.id);
+    case 'unsupportedControl':
+      return false;
+  }
+}
+
+function interactive(c: CompiledControl, p: Prepared): boolean {
+  if (p.legacyClient) return false;
+  switch (c.kind) {
+    case 'mfa':
+    case 'passwordChange':
+    case 'termsOfUse':
+    case 'customAuthenticationFactor':
+      return true;
+    case 'authenticationStrength':
+      return c.strength !== undefined && c.strength.combinations.length > 0;
+    default:
+      return false;
+  }
+}
+
+interface GrantOutcome {
+  readonly satisfied: boolean;
+  /** Every failing path can be completed by the user in this sign-in. */
+  readonly interactive: boolean;
+  readonly missing: Missing;
+  /** MFA (or a strength) is this policy's way through. */
+  readonly mfaPath: boolean;
+  readonly reauthentication: boolean;
+}
+
+function strengthRequirement(c: CompiledControl): StrengthRequirement {
+  return {
+    id: c.strengthId ?? '',
+    displayName: c.strengthName ?? c.strengthId ?? '',
+    allowedCombinations: c.strength?.allowedCombinations ?? NONE,
+  };
+}
+
+function grant(cp: CompiledPolicy, p: Prepared, window: number | undefined): GrantOutcome {
+  if (cp.block) {
+    return { satisfied: false, interactive: false, missing: { controls: ['block'], strengths: NONE, sessionControls: NONE }, mfaPath: false, reauthentication: false };
+  }
+  let satisfied = true;
+  let isInteractive = true;
+  let mfaPath = false;
+  let unmet: CompiledControl[] = [];
+  if (cp.controls.length > 0) {
+    const met = cp.controls.map((c) => controlMet(c, p, window));
+    if (cp.operator === 'OR') {
+      const first = met.indexOf(true);
+      satisfied = first !== -1;
+      if (satisfied) {
+        const c = cp.controls[first];
+        mfaPath = c !== undefined && (c.kind === 'mfa' || c.kind === 'authenticationStrength');
+      } else {
+        unmet = [...cp.controls];
+        isInteractive = cp.controls.some((c) => interactive(c, p));
+        mfaPath = cp.asksForMfa;
+      }
+    } else {
+      unmet = cp.controls.filter((_, i) => !met[i]);
+      satisfied = unmet.length === 0;
+      isInteractive = unmet.every((c) => interactive(c, p));
+      mfaPath = cp.asksForMfa;
+    }
+  }
+  // Sign-in frequency of this policy: re-authentication when its window has passed.
+  let reauthentication = false;
+  const sif = cp.session.signInFrequency;
+  if (sif !== undefined) {
+    if (sif.authenticationType === 'secondaryAuthentication') {
+      reauthentication = p.ctx.proven.mfa && !fresh(p.mfaTime, p.now, sif.seconds);
+    } else {
+      reauthentication = !fresh(p.authTime, p.now, sif.seconds);
+    }
+    if (reauthentication) {
+      satisfied = false;
+      if (p.legacyClient) isInteractive = false;
+    }
+  }
+  if (satisfied) return { satisfied, interactive: true, missing: NOTHING_MISSING, mfaPath, reauthentication: false };
+  const kinds = [...new Set(unmet.map((c) => c.kind))].sort((a, b) => controlOrder(a) - controlOrder(b));
+  return {
+    satisfied: false,
+    interactive: isInteractive,
+    missing: {
+      controls: kinds,
+      strengths: unmet.filter((c) => c.kind === 'authenticationStrength').map(strengthRequirement),
+      sessionControls: reauthentication ? ['signInFrequency'] : NONE,
+    },
+    mfaPath,
+    reauthentication,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+
+interface Row {
+  readonly cp: CompiledPolicy;
+  readonly app?: Applicability;
+  readonly grant?: GrantOutcome;
+  readonly result: PolicyResult;
+}
+
+function unionMissing(list: readonly Missing[]): Missing {
+  const controls = new Set<MissingControl>();
+  const strengths = new Map<string, StrengthRequirement>();
+  let reauth = false;
+  for (const m of list) {
+    for (const c of m.controls) controls.add(c);
+    for (const s of m.strengths) strengths.set(s.id, s);
+    if (m.sessionControls.length > 0) reauth = true;
+  }
+  if (controls.size === 0 && strengths.size === 0 && !reauth) return NOTHING_MISSING;
+  return {
+    controls: [...controls].sort((a, b) => controlOrder(a) - controlOrder(b)),
+    strengths: [...strengths.values()],
+    sessionControls: reauth ? ['signInFrequency'] : NONE,
+  };
+}
+
+function combineSessions(rows: readonly Row[]): CombinedSessionControls {
+  let signInFrequency: CombinedSessionControls['signInFrequency'];
+  let persistentBrowser: 'always' | 'never' | undefined;
+  let applicationEnforcedRestrictions = false;
+  let disableResilienceDefaults = false;
+  let secureSignInSession = false;
+  const cloudAppSecurity = new Set<string>();
+  const cae = new Set<string>();
+  for (const { cp } of rows) {
+    const s = cp.session;
+    const sif = s.signInFrequency;
+    if (sif !== undefined) {
+      const stricter =
+        signInFrequency === undefined ||
+        sif.seconds < signInFrequency.seconds ||
+        (sif.seconds === signInFrequency.seconds && sif.frequencyInterval === 'everyTime' && signInFrequency.frequencyInterval !== 'everyTime');
+      if (stricter) {
+        signInFrequency = {
+          frequencyInterval: sif.frequencyInterval,
+          authenticationType: sif.authenticationType,
+          seconds: sif.seconds,
+          ...(sif.value !== undefined ? { value: sif.value } : {}),
+          ...(sif.type !== undefined ? { type: sif.type } : {}),
+          policyId: cp.id,
+        };
+      }
+    }
+    if (s.persistentBrowser === 'never') persistentBrowser = 'never';
+    else if (s.persistentBrowser === 'always' && persistentBrowser === undefined) persistentBrowser = 'always';
+    applicationEnforcedRestrictions ||= s.applicationEnforcedRestrictions;
+    disableResilienceDefaults ||= s.disableResilienceDefaults;
+    secureSignInSession ||= s.secureSignInSession;
+    if (s.cloudAppSecurity !== undefined) cloudAppSecurity.add(s.cloudAppSecurity);
+    if (s.continuousAccessEvaluation !== undefined) cae.add(s.continuousAccessEvaluation);
+  }
+  return {
+    ...(signInFrequency ? { signInFrequency } : {}),
+    ...(persistentBrowser ? { persistentBrowser } : {}),
+    ...(applicationEnforcedRestrictions ? { applicationEnforcedRestrictions } : {}),
+    ...(cloudAppSecurity.size > 0 ? { cloudAppSecurity: [...cloudAppSecurity] } : {}),
+    ...(disableResilienceDefaults ? { disableResilienceDefaults } : {}),
+    ...(cae.size > 0 ? { continuousAccessEvaluation: [...cae] } : {}),
+    ...(secureSignInSession ? { secureSignInSession } : {}),
+  };
+}
+
+const CONTROL_WORDS: Record<MissingControl, string> = {
+  block: 'blocks access',
+  mfa: 'multi-factor authentication',
+  authenticationStrength: 'an authentication strength',
+  compliantDevice: 'a compliant device',
+  domainJoinedDevice: 'a hybrid joined device',
+  approvedApplication: 'an approved client app',
+  compliantApplication: 'an app protection policy',
+  passwordChange: 'a password change',
+  termsOfUse: 'acceptance of the terms of use',
+  customAuthenticationFactor: 'a custom control',
+  unsupportedControl: 'a control Monban does not support',
+};
+
+function describeMissing(m: Missing, p: Prepared): string {
+  const parts: string[] = [];
+  for (const c of m.controls) {
+    if (c === 'authenticationStrength') {
+      for (const s of m.strengths) {
+        const proven = [...p.methods].join(', ') || 'none';
+        parts.push(
+          s.allowedCombinations.length === 0
+            ? `authentication strength '${s.displayName}', which is not defined`
+            : `authentication strength '${s.displayName}' (proven methods: ${proven}; none of its combinations is met)`,
+        );
+      }
+    } else if (c !== 'block') {
+      parts.push(CONTROL_WORDS[c]);
+    }
+  }
+  if (m.sessionControls.length > 0) parts.push('fresh authentication (sign-in frequency elapsed)');
+  return parts.join(' and ');
+}
+
+function mfaErrorCode(kind: 'mfa' | 'authenticationStrength', missing: Missing, p: Prepared, enforcedWindow: number | undefined): number {
+  const proven = p.ctx.proven;
+  // MFA held but older than a sign-in frequency allows: "MFA expired by policy".
+  if (proven.mfa && enforcedWindow !== undefined && !fresh(p.mfaTime, p.now, enforcedWindow)) return ERROR_CODES.mfaExpiredByPolicy.code;
+  const registered = p.ctx.registeredMethods;
+  if (registered !== undefined) {
+    const have = new Set<string>([...registered, ...p.methods]);
+    if (kind === 'authenticationStrength') {
+      const registrable = missing.strengths.every((s) => s.allowedCombinations.some((comb) => comb.split(',').every((m) => have.has(m.trim()))));
+      if (!registrable) return ERROR_CODES.mustRegisterSecurityInfo.code;
+    } else if (![...have].some((m) => SECOND_FACTORS.has(m))) {
+      return ERROR_CODES.mustEnrolSecondFactor.code;
+    }
+  }
+  return ERROR_CODES.mfaRequired.code;
+}
+
+function errorCodeFor(failed: readonly Row[], p: Prepared, outcome: 'block' | 'interrupt', enforcedWindow: number | undefined): number {
+  if (p.legacyClient || failed.some((r) => r.cp.block)) return ERROR_CODES.blocked.code;
+  if (outcome === 'block') {
+    // Name the first control the user cannot meet in this sign-in.
+    const stuck = unionMissing(failed.filter((r) => r.grant?.interactive === false).map((r) => r.grant?.missing ?? NOTHING_MISSING));
+    for (const c of stuck.controls) {
+      if (c === 'compliantDevice') return ERROR_CODES.deviceNotCompliant.code;
+      if (c === 'domainJoinedDevice') return ERROR_CODES.deviceNotHybridJoined.code;
+      if (c === 'approvedApplication' || c === 'compliantApplication') return ERROR_CODES.appNotApproved.code;
+    }
+    return ERROR_CODES.blocked.code;
+  }
+  // Interrupt: the first step to ask for, in the reference's order.
+  const missing = unionMissing(failed.map((r) => r.grant?.missing ?? NOTHING_MISSING));
+  for (const c of missing.controls) {
+    if (c === 'mfa' || c === 'authenticationStrength') return mfaErrorCode(c, missing, p, enforcedWindow);
+    if (c === 'passwordChange') return ERROR_CODES.passwordChangeRequired.code;
+    if (c === 'termsOfUse' || c === 'customAuthenticationFactor') return ERROR_CODES.customControlRequired.code;
+  }
+  if (missing.sessionControls.length > 0) {
+    return p.ctx.proven.mfa && enforcedWindow !== undefined && !fresh(p.mfaTime, p.now, enforcedWindow)
+      ? ERROR_CODES.mfaExpiredByPolicy.code
+      : ERROR_CODES.reauthenticationRequired.code;
+  }
+  return ERROR_CODES.blocked.code;
+}
+
+function mfaSatisfiedBy(source: SignInContext['proven']['mfaSource']): MfaSatisfiedBy | undefined {
+  switch (source) {
+    case 'token':
+    case 'primaryRefreshToken':
+      return 'claimInTheToken';
+    case 'rememberMfa':
+      return 'rememberedMfa';
+    case 'thisSignIn':
+      return 'thisSignIn';
+    default:
+      return undefined;
+  }
+}
+
+function quoteList(rows: readonly Row[]): string {
+  return rows.map((r) => `'${r.cp.displayName}'`).join(', ');
+}
+
+function toEvaluation(row: Row): PolicyEvaluation {
+  const { cp, app, grant: g, result } = row;
+  const applied = app?.applies === true;
+  return {
+    id: cp.id,
+    displayName: cp.displayName,
+    state: cp.state,
+    result,
+    analysisReasons: cp.state === 'disabled' ? NOT_ENABLED : cp.issues ? INVALID : applied ? NOT_SET : (app?.reasons ?? NOT_SET),
+    conditionsMatched: app?.matched ?? NONE,
+    conditionsNotMatched: app?.notMatched ?? NONE,
+    enforcedGrantControls: applied ? cp.grantLogNames : NONE,
+    enforcedSessionControls: applied ? cp.session.logNames : NONE,
+    missing: g?.missing ?? NOTHING_MISSING,
+    ...(cp.issues ? { issues: cp.issues } : {}),
+  };
+}
+
+function decide(set: CompiledPolicySet, p: Prepared): Decision {
+  // Pass 1: applicability, and the strictest sign-in frequency among applied enforced policies
+  // (the MFA claim counts only if younger than it).
+  const apps: (Applicability | undefined)[] = set.policies.map((cp) => {
+    if (cp.state === 'disabled') return undefined;
+    if (cp.issues) return { applies: true, matched: [], notMatched: [], reasons: ['invalidPolicy'] };
+    return applicability(cp, p);
+  });
+  let enforcedWindow: number | undefined;
+  set.policies.forEach((cp, i) => {
+    const s = cp.session.signInFrequency;
+    if (cp.state === 'enabled' && apps[i]?.applies && s !== undefined) {
+      enforcedWindow = enforcedWindow === undefined ? s.seconds : Math.min(enforcedWindow, s.seconds);
+    }
+  });
+
+  // Pass 2: grant controls of applied policies.
+  const rows: Row[] = set.policies.map((cp, i) => {
+    const app = apps[i];
+    if (cp.state === 'disabled' || app === undefined) return { cp, result: 'notEnabled' };
+    const reportOnly = cp.state === 'enabledForReportingButNotEnforced';
+    if (!app.applies) return { cp, app, result: reportOnly ? 'reportOnlyNotApplied' : 'notApplied' };
+    const own = cp.session.signInFrequency?.seconds;
+    const window = reportOnly && own !== undefined ? Math.min(own, enforcedWindow ?? own) : enforcedWindow;
+    const g = grant(cp, p, window);
+    const result: PolicyResult = reportOnly
+      ? g.satisfied
+        ? 'reportOnlySuccess'
+        : g.interactive
+          ? 'reportOnlyInterrupted'
+          : 'reportOnlyFailure'
+      : g.satisfied
+        ? 'success'
+        : 'failure';
+    return { cp, app, grant: g, result };
+  });
+
+  // Report-only policies never count from here on.
+  const applied = rows.filter((r) => r.cp.state === 'enabled' && r.app?.applies === true);
+  const failed = applied.filter((r) => r.grant !== undefined && !r.grant.satisfied);
+  const blocked = failed.filter((r) => r.cp.block);
+  let outcome: Decision['outcome'];
+  if (failed.length === 0) outcome = 'grant';
+  else if (blocked.length === 0 && failed.every((r) => r.grant?.interactive === true)) outcome = 'interrupt';
+  else outcome = 'block';
+  const errorCode = outcome === 'grant' ? 0 : errorCodeFor(failed, p, outcome, enforcedWindow);
+  const missing = unionMissing(failed.map((r) => r.grant?.missing ?? NOTHING_MISSING));
+  const requiresMfa = applied.some((r) => r.grant?.mfaPath === true);
+  const satisfiedBy = outcome === 'grant' && requiresMfa && p.ctx.proven.mfa ? mfaSatisfiedBy(p.ctx.proven.mfaSource) : undefined;
+
+  // Explanation.
+  const sentences: string[] = [];
+  if (outcome === 'grant') {
+    if (applied.length === 0) sentences.push('Granted: no enabled policy applied to this sign-in.');
+    else {
+      const detail = satisfiedBy !== undefined ? ` ${MFA_SATISFIED_BY_DETAIL[satisfiedBy]}.` : '';
+      sentences.push(`Granted: ${applied.length === 1 ? 'policy' : 'policies'} ${quoteList(applied)} applied and ${applied.length === 1 ? 'was' : 'were'} satisfied.${detail}`);
+    }
+  } else if (blocked.length > 0) {
+    const invalid = blocked.filter((r) => r.cp.issues);
+    sentences.push(
+      invalid.length > 0
+        ? `Blocked (AADSTS${errorCode}): ${invalid.length === 1 ? 'policy' : 'policies'} ${quoteList(invalid)} could not be read, and a policy that cannot be read never grants.`
+        : `Blocked (AADSTS${errorCode}): ${blocked.length === 1 ? 'policy' : 'policies'} ${quoteList(blocked)} ${blocked.length === 1 ? 'blocks' : 'block'} access.`,
+    );
+  } else {
+    const verb = outcome === 'interrupt' ? 'Interrupted' : 'Blocked';
+    const parts = failed.map((r) => `'${r.cp.displayName}' requires ${describeMissing(r.grant?.missing ?? NOTHING_MISSING, p)}`);
+    const legacy = p.legacyClient ? ' Legacy authentication clients cannot satisfy grant controls.' : '';
+    sentences.push(`${verb} (AADSTS${errorCode}): ${parts.join('; ')}.${legacy}`);
+  }
+  const wouldFail = rows.filter((r) => r.result === 'reportOnlyFailure' || r.result === 'reportOnlyInterrupted');
+  if (wouldFail.length > 0) {
+    sentences.push(`Report-only ${wouldFail.length === 1 ? 'policy' : 'policies'} ${quoteList(wouldFail)} would not have been satisfied (not enforced).`);
+  }
+
+  const conditionalAccessStatus = failed.length > 0 ? 'failure' : applied.length > 0 ? 'success' : 'notApplied';
+  return {
+    outcome,
+    errorCode,
+    policies: rows.map(toEvaluation),
+    missing,
+    conditionalAccessStatus,
+    authenticationRequirement: requiresMfa ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
+    ...(satisfiedBy !== undefined ? { mfaSatisfiedBy: satisfiedBy } : {}),
+    sessionControls: combineSessions(applied),
+    explanation: sentences.join(' '),
+  };
+}
+
+function failure(issue: Issue): Decision {
+  return {
+    outcome: 'block',
+    errorCode: ERROR_CODES.blocked.code,
+    policies: NONE,
+    missing: NOTHING_MISSING,
+    conditionalAccessStatus: 'failure',
+    authenticationRequirement: 'singleFactorAuthentication',
+    sessionControls: {},
+    explanation: `Blocked (AADSTS${ERROR_CODES.blocked.code}): conditional access could not be evaluated (${issue.code} at ${issue.path || 'input'}: ${issue.message}), and an evaluation that fails never grants.`,
+    error: issue,
+  };
+}
+
+/**
+ * Evaluates one sign-in. Pure and total: it never throws, and any error (a malformed
+ * context, an unreadable policy) yields `block`, never `grant`.
+ */
+export function evaluate(input: EvaluateInput): Decision {
+  try {
+    if (typeof input !== 'object' || input === null) {
+      return failure({ code: 'invalid_input', path: '', message: 'evaluate expects { policies, context }' });
+    }
+    const directory = input.directory;
+    const set = isCompiledPolicySet(input.policies)
+      ? input.policies
+      : compilePolicies(Array.isArray(input.policies) ? input.policies : [], {
+          ...(input.strengths ?? directory?.authenticationStrengths ? { strengths: input.strengths ?? directory?.authenticationStrengths ?? [] } : {}),
+          ...(directory?.applicationGroups ? { applicationGroups: directory.applicationGroups } : {}),
+        });
+    if (!isCompiledPolicySet(input.policies) && !Array.isArray(input.policies)) {
+      return failure({ code: 'invalid_type', path: 'policies', message: 'policies must be an array or a compiled policy set' });
+    }
+    const prepared = prepare(input.context, directory);
+    return decide(set, prepared);
+  } catch (error) {
+    if (error instanceof EvaluationError) return failure(error.issue);
+    return failure({ code: 'internal_error', path: '', message: error instanceof Error ? error.message : String(error) });
+  }
+}
