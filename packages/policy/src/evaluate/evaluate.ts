@@ -66,15 +66,17 @@ const SECOND_FACTORS = new Set([
 const resolverCache = new WeakMap<readonly NamedLocation[], LocationResolver>();
 
 function resolveLocation(ctx: SignInContext, directory: DirectoryView | undefined): SignInLocation | undefined {
-  if (ctx.location !== undefined) return ctx.location;
+  const given = ctx.location;
+  if (given?.namedLocationIds !== undefined) return given;
   const locations = directory?.namedLocations;
-  if (locations === undefined || ctx.ipAddress === undefined) return undefined;
+  if (locations === undefined || (ctx.ipAddress === undefined && given?.country === undefined)) return given;
   let resolver = resolverCache.get(locations);
   if (resolver === undefined) {
     resolver = createLocationResolver(locations);
     resolverCache.set(locations, resolver);
   }
-  return resolver.resolve(ctx.ipAddress, undefined);
+  const resolved = resolver.resolve(ctx.ipAddress, given?.country);
+  return { ...resolved, isTrusted: resolved.isTrusted === true || given?.isTrusted === true };
 }
 
 class EvaluationError extends Error {

@@ -46,7 +46,7 @@ import {
 } from './enums.js';
 import { authenticationStrengthReferenceSchema, type AuthenticationStrengthReference } from './strength.js';
 
-type List<T = string> = T[] | null;
+type List<T = string> = readonly T[] | null;
 
 export interface ConditionalAccessFilter {
   mode: FilterMode;
