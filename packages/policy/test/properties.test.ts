@@ -1,0 +1,300 @@
+// Property-based tests (fast-check): report-only policies never change the decision, and
+// import/evaluate are total on random and malformed input.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  compilePolicies,
+  evaluate,
+  exportPolicy,
+  parsePolicyFile,
+  validatePolicy,
+  type ConditionalAccessPolicy,
+  type Decision,
+  type Issue,
+  type SignInContext,
+} from '../src/index.js';
+import {
+  APP_R,
+  APP_X,
+  EXCHANGE,
+  G_STAFF,
+  HOUR,
+  LOC_HQ,
+  MFA_STRENGTH,
+  NOW,
+  PASSWORDLESS,
+  PHISHING_RESISTANT,
+  ROLE_GA,
+  TOU,
+  U1,
+  U2,
+} from './fixtures.js';
+
+// ---------------------------------------------------------------------------------------
+// Arbitraries of realistic policies and sign-ins
+
+const users = fc.constantFrom<NonNullable<ConditionalAccessPolicy['conditions']['users']>>(
+  { includeUsers: ['All'] },
+  { includeUsers: [U1] },
+  { includeUsers: ['All'], excludeUsers: [U1] },
+  { includeGroups: [G_STAFF] },
+  { includeRoles: [ROLE_GA] },
+  { includeUsers: ['GuestsOrExternalUsers'] },
+  { includeUsers: ['None'] },
+);
+const applications = fc.constantFrom<NonNullable<ConditionalAccessPolicy['conditions']['applications']>>(
+  { includeApplications: ['All'] },
+  { includeApplications: [APP_R] },
+  { includeApplications: ['All'], excludeApplications: [APP_R] },
+  { includeApplications: ['Office365'] },
+  { includeUserActions: ['urn:user:registersecurityinfo'] },
+  { includeAuthenticationContextClassReferences: ['c1'] },
+);
+const grants = fc.constantFrom<ConditionalAccessPolicy['grantControls']>(
+  { operator: 'OR', builtInControls: ['block'] },
+  { operator: 'OR', builtInControls: ['mfa'] },
+  { operator: 'OR', builtInControls: ['mfa', 'compliantDevice'] },
+  { operator: 'AND', builtInControls: ['mfa', 'compliantDevice'] },
+  { operator: 'OR', builtInControls: ['domainJoinedDevice'] },
+  { operator: 'AND', builtInControls: ['mfa', 'passwordChange'] },
+  { operator: 'OR', authenticationStrength: { id: MFA_STRENGTH } },
+  { operator: 'OR', authenticationStrength: { id: PASSWORDLESS } },
+  { operator: 'OR', authenticationStrength: { id: PHISHING_RESISTANT } },
+  { operator: 'AND', termsOfUse: [TOU] },
+  null,
+);
+const sessions = fc.oneof(
+  fc.constant(undefined),
+  fc.integer({ min: 1, max: 23 }).map((value) => ({ signInFrequency: { isEnabled: true, value, type: 'hours' as const, frequencyInterval: 'timeBased' as const } })),
+  fc.constant({ signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime' as const, value: null, type: null } }),
+  fc.constantFrom<'always' | 'never'>('always', 'never').map((mode) => ({ persistentBrowser: { isEnabled: true, mode } })),
+);
+const optionalConditions = fc.record(
+  {
+    clientAppTypes: fc.constantFrom(['all'], ['browser'], ['mobileAppsAndDesktopClients'], ['exchangeActiveSync', 'other']),
+    platforms: fc.constantFrom({ includePlatforms: ['windows'] }, { includePlatforms: ['all'], excludePlatforms: ['android', 'iOS', 'windows', 'macOS'] }),
+    locations: fc.constantFrom({ includeLocations: ['All'], excludeLocations: ['AllTrusted'] }, { includeLocations: [LOC_HQ] }),
+    signInRiskLevels: fc.constantFrom(['high'], ['medium', 'high']),
+    authenticationFlows: fc.constantFrom({ transferMethods: 'deviceCodeFlow' }, { transferMethods: 'deviceCodeFlow,authenticationTransfer' }),
+    devices: fc.constantFrom({ deviceFilter: { mode: 'exclude' as const, rule: 'device.isCompliant -eq True' } }, { deviceFilter: { mode: 'include' as const, rule: 'device.trustType -eq "ServerAD"' } }),
+  },
+  { requiredKeys: [] },
+);
+
+let nextId = 0;
+function policyArbitrary(state: fc.Arbitrary<ConditionalAccessPolicy['state']>): fc.Arbitrary<ConditionalAccessPolicy> {
+  return fc.record({ state, users, applications, optional: optionalConditions, grant: grants, session: sessions }).map(({ state: s, users: u, applications: a, optional, grant, session }) => {
+    nextId++;
+    const p: ConditionalAccessPolicy = {
+      id: `prop-${nextId}`,
+      displayName: `prop ${nextId}`,
+      state: s,
+      conditions: { clientAppTypes: ['all'], users: u, applications: a, ...optional },
+      grantControls: grant,
+    };
+    return session === undefined ? p : { ...p, sessionControls: session };
+  });
+}
+
+const enforcedOrDisabled = policyArbitrary(fc.constantFrom('enabled', 'enabled', 'disabled'));
+const reportOnly = policyArbitrary(fc.constant('enabledForReportingButNotEnforced'));
+
+const methods = fc.subarray(['password', 'sms', 'microsoftAuthenticatorPush', 'deviceBasedPush', 'fido2', 'windowsHelloForBusiness', 'x509CertificateMultiFactor', 'temporaryAccessPassOneTime']);
+
+const contexts: fc.Arbitrary<SignInContext> = fc
+  .record({
+    user: fc.constantFrom(
+      { id: U1, groupIds: [G_STAFF], userType: 'member' as const },
+      { id: U2, userType: 'guest' as const },
+      { id: U2, roleTemplateIds: [ROLE_GA] },
+    ),
+    app: fc.constantFrom(APP_R, APP_X, EXCHANGE),
+    userAction: fc.constantFrom(undefined, 'urn:user:registersecurityinfo'),
+    acrs: fc.constantFrom(undefined, ['c1']),
+    clientAppType: fc.constantFrom('browser' as const, 'mobileAppsAndDesktopClients' as const, 'exchangeActiveSync' as const, 'other' as const),
+    platform: fc.constantFrom('windows' as const, 'iOS' as const, 'linux' as const, undefined),
+    trusted: fc.boolean(),
+    device: fc.constantFrom(undefined, { isCompliant: true, trustType: 'AzureAd' }, { isCompliant: false, trustType: 'ServerAd' }),
+    risk: fc.constantFrom(undefined, 'low' as const, 'high' as const),
+    flow: fc.constantFrom(undefined, 'none' as const, 'deviceCodeFlow' as const),
+    original: fc.constantFrom(undefined, 'deviceCodeFlow' as const),
+    methods,
+    ageHours: fc.integer({ min: 0, max: 48 }),
+    passwordChanged: fc.boolean(),
+    tou: fc.boolean(),
+  })
+  .map((r) => {
+    const mfa = r.methods.length > 1 || (r.methods.length === 1 && r.methods[0] !== 'password');
+    const ctx: SignInContext = {
+      user: r.user,
+      application: { appId: r.app },
+      clientAppType: r.clientAppType,
+      location: { namedLocationIds: r.trusted ? [LOC_HQ] : [], isTrusted: r.trusted },
+      proven: { methods: r.methods, mfa, authTime: NOW - r.ageHours * HOUR, passwordChanged: r.passwordChanged, acceptedTermsOfUse: r.tou ? [TOU] : [] },
+      now: NOW,
+      ...(r.userAction ? { userAction: r.userAction } : {}),
+      ...(r.acrs ? { authenticationContextClassReferences: r.acrs } : {}),
+      ...(r.platform ? { devicePlatform: r.platform } : {}),
+      ...(r.device ? { device: r.device } : {}),
+      ...(r.risk ? { signInRiskLevel: r.risk } : {}),
+      ...(r.flow ? { authenticationFlow: { transferMethod: r.flow, ...(r.original ? { originalTransferMethod: r.original } : {}) } } : {}),
+    };
+    return ctx;
+  });
+
+function enforcedPart(d: Decision): unknown {
+  return {
+    outcome: d.outcome,
+    errorCode: d.errorCode,
+    status: d.conditionalAccessStatus,
+    requirement: d.authenticationRequirement,
+    missing: d.missing,
+    mfaSatisfiedBy: d.mfaSatisfiedBy,
+    sessionControls: d.sessionControls,
+  };
+}
+
+describe('properties: report-only', () => {
+  test('adding report-only policies never changes the decision', () => {
+    fc.assert(
+      fc.property(fc.array(enforcedOrDisabled, { maxLength: 6 }), fc.array(reportOnly, { minLength: 1, maxLength: 4 }), contexts, fc.nat(), (enforced, reports, ctx, seed) => {
+        const without = evaluate({ policies: enforced, context: ctx });
+        const mixed = [...enforced];
+        for (const [i, r] of reports.entries()) mixed.splice((seed + i * 7) % (mixed.length + 1), 0, r);
+        const withReports = evaluate({ policies: mixed, context: ctx });
+        assert.deepEqual(enforcedPart(withReports), enforcedPart(without));
+        for (const p of withReports.policies) {
+          if (p.state === 'enabledForReportingButNotEnforced') assert.ok(p.result.startsWith('reportOnly'), p.result);
+        }
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  test('turning an enforced policy into report-only never makes the outcome stricter', () => {
+    const rank = { grant: 0, interrupt: 1, block: 2 } as const;
+    fc.assert(
+      fc.property(fc.array(enforcedOrDisabled, { minLength: 1, maxLength: 6 }), contexts, fc.nat(), (policies, ctx, pick) => {
+        const i = pick % policies.length;
+        const before = evaluate({ policies, context: ctx });
+        const relaxed = policies.map((p, j) => (j === i && p.state === 'enabled' ? { ...p, state: 'enabledForReportingButNotEnforced' as const } : p));
+        const after = evaluate({ policies: relaxed, context: ctx });
+        assert.ok(rank[after.outcome] <= rank[before.outcome], `${before.outcome} -> ${after.outcome}`);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('a block in any applicable enforced policy wins', () => {
+    fc.assert(
+      fc.property(fc.array(enforcedOrDisabled, { maxLength: 6 }), contexts, (policies, ctx) => {
+        const d = evaluate({ policies, context: ctx });
+        const blocking = d.policies.some((p, i) => p.result === 'failure' && policies[i]?.grantControls?.builtInControls?.includes('block'));
+        if (blocking) assert.deepEqual([d.outcome, d.errorCode], ['block', 53003]);
+        if (d.outcome === 'grant') assert.ok(d.policies.every((p) => p.result !== 'failure'));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Fuzzing: random and malformed JSON
+
+function assertIssues(errors: readonly Issue[]): void {
+  assert.ok(errors.length > 0, 'a refusal has at least one reason');
+  for (const e of errors) {
+    assert.equal(typeof e.code, 'string');
+    assert.ok(e.code.length > 0, 'code');
+    assert.equal(typeof e.path, 'string');
+    assert.ok(!e.path.startsWith('.') && !e.path.includes('..'), `dotted path: ${e.path}`);
+    assert.ok(e.message.length > 0, 'message');
+  }
+}
+
+const validPolicyJson = {
+  displayName: 'base',
+  state: 'enabled',
+  conditions: {
+    users: { includeUsers: ['All'], excludeGroups: [G_STAFF] },
+    applications: { includeApplications: ['All'] },
+    clientAppTypes: ['all'],
+    platforms: { includePlatforms: ['all'], excludePlatforms: ['iOS'] },
+    devices: { deviceFilter: { mode: 'exclude', rule: 'device.isCompliant -eq True' } },
+    authenticationFlows: { transferMethods: 'deviceCodeFlow' },
+  },
+  grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+  sessionControls: { signInFrequency: { isEnabled: true, value: 4, type: 'hours' } },
+};
+
+/** Replaces the value at a random path of a JSON value with another value. */
+function mutate(value: unknown, path: readonly number[], replacement: unknown): unknown {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path as [number, ...number[]];
+  if (Array.isArray(value) && value.length > 0) {
+    const i = head % value.length;
+    return value.map((v, j) => (j === i ? mutate(v, rest, replacement) : v));
+  }
+  if (typeof value === 'object' && value !== null) {
+    const keys = Object.keys(value);
+    if (keys.length === 0) return replacement;
+    const key = keys[head % keys.length] as string;
+    return { ...value, [key]: mutate((value as Record<string, unknown>)[key], rest, replacement) };
+  }
+  return replacement;
+}
+
+describe('properties: fuzzing import and evaluate', () => {
+  test('parsePolicyFile never throws on random text or bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json(), fc.uint8Array({ maxLength: 200 }), fc.jsonValue().map((v) => JSON.stringify(v))), (input) => {
+        const r = parsePolicyFile(input);
+        if (!r.ok) assertIssues(r.errors);
+        else for (const p of r.value.policies) assert.ok(validatePolicy(exportPolicy(p)).ok);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('parsePolicyFile never throws on mutated policies, and every refusal has a code and a dotted path', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 5 }), fc.jsonValue(), fc.boolean(), (path, replacement, pascal) => {
+        const mutated = mutate(validPolicyJson, path, replacement);
+        const text = JSON.stringify(pascal ? { value: [mutated] } : mutated);
+        const r = parsePolicyFile(text);
+        if (!r.ok) assertIssues(r.errors);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('evaluate never throws, and never grants when evaluation fails', () => {
+    const anyPolicies = fc.oneof(fc.array(fc.jsonValue(), { maxLength: 3 }), fc.jsonValue());
+    fc.assert(
+      fc.property(anyPolicies, fc.oneof(fc.jsonValue(), contexts), (policies, ctx) => {
+        const d = evaluate({ policies: policies as unknown as ConditionalAccessPolicy[], context: ctx as SignInContext });
+        assert.ok(['grant', 'block', 'interrupt'].includes(d.outcome));
+        if (d.error !== undefined) {
+          assert.equal(d.outcome, 'block');
+          assertIssues([d.error]);
+        }
+        if (d.policies.some((p) => p.state === 'enabled' && p.analysisReasons.includes('invalidPolicy'))) assert.equal(d.outcome, 'block');
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('evaluate with mutated policies never grants through an unreadable enabled policy', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 5 }), fc.jsonValue(), contexts, (path, replacement, ctx) => {
+        const mutated = mutate(validPolicyJson, path, replacement);
+        const set = compilePolicies([mutated]);
+        const d = evaluate({ policies: set, context: ctx });
+        const invalid = set.policies[0]?.issues !== undefined && set.policies[0]?.state === 'enabled';
+        if (invalid) assert.equal(d.outcome, 'block');
+      }),
+      { numRuns: 800 },
+    );
+  });
+});
