@@ -6,3 +6,4 @@ export * from './directory.js';
 export * from './import/index.js';
 export * from './device-filter/index.js';
 export * from './evaluate/index.js';
+export * from './whatif/index.js';
