@@ -7,3 +7,4 @@ export * from './import/index.js';
 export * from './device-filter/index.js';
 export * from './evaluate/index.js';
 export * from './whatif/index.js';
+export * from './lint/index.js';
