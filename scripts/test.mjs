@@ -41,6 +41,19 @@ for (const db of ['sqlite', 'postgres']) {
 }
 
 mkdirSync(join(root, '.test-output'), { recursive: true });
+
+// One local CA for every server the tests start, created before the test processes so they
+// can trust it from the start (NODE_EXTRA_CA_CERTS is read once, at process start).
+const tlsDir = join(root, '.test-output', 'tls');
+mkdirSync(tlsDir, { recursive: true });
+const { ensureTls } = await import(join(root, 'packages/server/dist/bootstrap/bootstrap.js'));
+await ensureTls(tlsDir, { now: () => new Date() });
+const tlsEnv = {
+  MONBAN_TEST_TLS_DIR: tlsDir,
+  NODE_EXTRA_CA_CERTS: join(tlsDir, 'ca.crt'),
+  REQUESTS_CA_BUNDLE: join(tlsDir, 'ca.crt'),
+  SSL_CERT_FILE: join(tlsDir, 'ca.crt'),
+};
 let passed = 0, failed = 0, skipped = 0;
 let crashed = false;
 for (const run of runs) {
@@ -53,7 +66,7 @@ for (const run of runs) {
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     ...run.files,
-  ], { cwd: root, stdio: 'inherit', env: { ...process.env, ...run.env } });
+  ], { cwd: root, stdio: 'inherit', env: { ...process.env, ...tlsEnv, ...run.env } });
   const text = readFileSync(tap, 'utf8');
   const num = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
   passed += num('pass'); failed += num('fail') + num('cancelled'); skipped += num('skipped') + num('todo');

@@ -2,6 +2,7 @@
 // oidc-provider, pipeline, sign-in log, admin API, pages. `close` drains in-flight requests.
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import { pino, type Logger } from 'pino';
@@ -45,7 +46,12 @@ export async function startServer(config: ServerConfig, options: { clock?: Clock
   const tls = await ensureTls(config.dataDir, clock);
 
   let ready = false;
-  const server: Server = createServer({ cert: tls.cert, key: tls.key });
+  // Listening starts before the issuer (which needs the port) is known; until the app is
+  // assembled every request gets 503, so /readyz can be polled from the first moment.
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"starting"}');
+  };
+  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => handler(req, res));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -78,7 +84,7 @@ export async function startServer(config: ServerConfig, options: { clock?: Clock
   const publicJwks = keys.jwks.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub);
   const admin = adminRouter({ directory, signIns: new SignInLogQuery(store.db), issuer, publicJwks, origin });
   const app = buildApp({ tenantId, domains: [tenant?.defaultDomain ?? 'monban.local'], provider, adminRouter: admin, uiRouter, metrics, logger, isReady: () => ready });
-  server.on('request', app.callback());
+  handler = app.callback();
 
   const retention = setInterval(() => {
     new SignInLogQuery(store.db).applyRetention(clock, config.signInRetentionDays).catch((e: unknown) => logger.warn({ err: String(e) }, 'sign-in retention failed'));
