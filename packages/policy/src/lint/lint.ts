@@ -267,7 +267,11 @@ const neverApplies: Rule = (input) => {
   const c = p.conditions;
   const u = c.users;
   const incUsers = list(u?.includeUsers).filter((x) => x !== 'None');
-  const targetsSps = list(c.clientApplications?.includeServicePrincipals).some((x) => x !== 'None');
+  // Agent identities (beta `agents`, `includeAgentIdServicePrincipals`) are targeted outside users.
+  const raw = c as Record<string, unknown>;
+  const rawClients = (c.clientApplications ?? {}) as Record<string, unknown>;
+  const targetsAgents = (raw['agents'] !== null && raw['agents'] !== undefined) || Array.isArray(rawClients['includeAgentIdServicePrincipals']);
+  const targetsSps = targetsAgents || list(c.clientApplications?.includeServicePrincipals).some((x) => x !== 'None');
   const targetsUsers =
     incUsers.length > 0 || list(u?.includeGroups).length > 0 || list(u?.includeRoles).length > 0 || (u?.includeGuestsOrExternalUsers !== null && u?.includeGuestsOrExternalUsers !== undefined);
   const never = (why: string, path: string): void => {
