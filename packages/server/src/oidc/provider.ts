@@ -209,7 +209,13 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     interactions: {
       url: (_ctx, interaction) => `/${tenantId}/login/${interaction.uid}`,
     },
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    // oidc-provider drops offline_access unless prompt=consent (OIDC Core 11); clients of the
+    // reference (MSAL) never send that, so every code redemption by a client allowed to
+    // refresh gets a refresh token (docs/decisions/0004-refresh-tokens-without-prompt-consent.md).
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && (code.kind === 'AuthorizationCode' || code.scopes.has('offline_access')),
+    // As in the reference, tokens outlive the browser session: signing out of the browser
+    // does not revoke an app's refresh token.
+    expiresWithSession: async () => false,
     async findAccount(ctx, sub, token) {
       const user = await directory.getUser(sub);
       if (!user) return undefined;
@@ -317,7 +323,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   // Protocol errors are remembered on the attempt, to be logged and given AADSTS codes.
   const remember = (_ctx: unknown, err: Error & { error?: string; error_detail?: string; aadsts?: number }): void => {
     const attempt = currentAttempt();
-    if (attempt) attempt.error = { error: err.error ?? 'server_error', detail: err.error_detail ?? err.message, aadsts: err.aadsts ?? attempt.decision?.errorCode };
+    if (attempt) attempt.error = { error: err.error ?? 'server_error', detail: err.error_detail ?? err.message, aadsts: err.aadsts ?? (attempt.decision && !attempt.decision.allowed ? attempt.decision.errorCode : undefined) };
   };
   provider.on('grant.error', remember);
   provider.on('server_error', remember);

@@ -1,0 +1,95 @@
+// openid-client (a certified RP library) against a real server process: authorization code
+// with PKCE through Chromium, refresh with rotation and reuse detection, userinfo, logout.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as client from 'openid-client';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchBrowser, newContext, signInInBrowser } from './support/browser.js';
+import { adminToken, graph, startMonban, type MonbanProcess } from './support/server.js';
+
+describe('openid-client: code + PKCE in Chromium, refresh, userinfo, logout', () => {
+  let m: MonbanProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let config: client.Configuration;
+  const redirectUri = 'https://app.example.test/callback';
+  const user = { username: 'oidc.user@monban.local', password: 'Corr3ct-Horse-Battery' };
+  let tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
+  let userId: string;
+
+  before(async () => {
+    m = await startMonban();
+    browser = await launchBrowser();
+    const admin = await adminToken(m);
+    const created = await graph<{ id: string }>(m, admin, 'POST', '/users', { userPrincipalName: user.username, displayName: 'OIDC User', passwordProfile: { password: user.password } });
+    userId = created.body.id;
+    const app = await graph<{ id: string; appId: string }>(m, admin, 'POST', '/applications', { displayName: 'Web app', web: { redirectUris: [redirectUri] } });
+    const secret = await graph<{ secretText: string }>(m, admin, 'POST', `/applications/${app.body.id}/addPassword`, { passwordCredential: { displayName: 'test' } });
+    config = await client.discovery(new URL(m.bootstrap.issuer), app.body.appId, secret.body.secretText);
+  });
+  after(async () => { await context?.close(); await browser?.close(); await m?.dispose(); });
+
+  test('authorization code with PKCE: ID token with oid, tid, preferred_username, name', async () => {
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri, scope: 'openid profile offline_access', state,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    context = await newContext(browser);
+    const landed = await signInInBrowser(await context.newPage(), url.href, redirectUri, user);
+    tokens = await client.authorizationCodeGrant(config, new URL(landed), { pkceCodeVerifier: verifier, expectedState: state });
+    const claims = tokens.claims();
+    assert.ok(claims);
+    assert.equal(claims.oid, userId);
+    assert.equal(claims.tid, m.bootstrap.tenantId);
+    assert.equal(claims.preferred_username, user.username);
+    assert.equal(claims.name, 'OIDC User');
+    assert.ok(tokens.refresh_token, 'offline_access gives a refresh token');
+  });
+
+  test('userinfo answers for the access token', async () => {
+    const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()?.sub ?? '');
+    assert.equal(info.preferred_username, user.username);
+  });
+
+  test('single sign-on while the session lives; RP-initiated logout ends it', async () => {
+    const page = await context.newPage();
+    let landed: string | undefined;
+    page.on('request', (r) => { if (r.url().startsWith(redirectUri)) landed = r.url(); });
+    const silent = (): string => client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri, scope: 'openid', prompt: 'none', state: 's1',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+    }).href;
+    await page.goto(silent()).catch(() => undefined);
+    assert.ok(landed && new URL(landed).searchParams.get('code'), `prompt=none gives a code while signed in: ${landed}`);
+
+    const logout = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token ?? '', post_logout_redirect_uri: redirectUri, state: 'bye' });
+    landed = undefined;
+    const logoutPage = await context.newPage();
+    logoutPage.on('request', (r) => { if (r.url().startsWith(redirectUri)) landed = r.url(); });
+    await logoutPage.goto(logout.href);
+    assert.match(await logoutPage.content(), /sign out/i);
+    await logoutPage.click('button[name=logout]');
+    await logoutPage.waitForLoadState('load');
+    for (let i = 0; i < 20 && !landed; i++) await logoutPage.waitForTimeout(50);
+    assert.ok(landed && new URL(landed).searchParams.get('state') === 'bye', `redirected back after logout: ${landed}`);
+
+    landed = undefined;
+    await page.goto(silent()).catch(() => undefined);
+    assert.equal(landed && new URL(landed).searchParams.get('error'), 'login_required', 'the session is gone');
+  });
+
+  test('refresh rotates the token; replaying the old one is refused and revokes the family', async () => {
+    const first = tokens.refresh_token ?? '';
+    const refreshed = await client.refreshTokenGrant(config, first);
+    assert.ok(refreshed.refresh_token && refreshed.refresh_token !== first, 'rotated');
+    await assert.rejects(client.refreshTokenGrant(config, first), (e: unknown) => e instanceof client.ResponseBodyError && e.error === 'invalid_grant');
+    await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token ?? ''), (e: unknown) => e instanceof client.ResponseBodyError && e.error === 'invalid_grant', 'the whole family is revoked');
+    const admin = await adminToken(m);
+    const log = await graph<{ value: { monban?: { reason?: string }; status: { errorCode: number }; userId: string }[] }>(m, admin, 'GET', `/auditLogs/signIns?$filter=${encodeURIComponent(`userId eq '${userId}'`)}`);
+    assert.ok(log.body.value.some((r) => r.monban?.reason === 'refresh_token_reuse' && r.status.errorCode !== 0), `the reuse is in the sign-in log: ${JSON.stringify(log.body.value.map((r) => [r.status, r.monban]))}`);
+    assert.ok(log.body.value.some((r) => r.status.errorCode === 0 && r.monban?.reason === undefined), 'the interactive and refresh successes are logged');
+  });
+
+});
