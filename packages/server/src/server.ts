@@ -7,7 +7,9 @@ import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import { pino, type Logger } from 'pino';
 import { adminRouter } from './admin/api.js';
+import { conditionalAccessRoutes } from './admin/conditional-access.js';
 import { ensureTenant, ensureTls } from './bootstrap/bootstrap.js';
+import { ConditionalAccessStore } from './conditional-access/store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { ServerConfig } from './config/config.js';
 import { MasterKey } from './crypto/master-key.js';
@@ -77,12 +79,13 @@ export async function startServer(config: ServerConfig, options: { clock?: Clock
   writer.onWritten = (r) => metrics.signIns.inc({ result: r.status.errorCode === 0 ? 'success' : 'failure', error_code: String(r.status.errorCode) });
   const recorder = new SignInRecorder(directory, writer, clock);
   const lockout = new SmartLockout(store.db, clock);
-  const pipeline = new SignInPipeline(directory, lockout, clock);
+  const conditionalAccess = new ConditionalAccessStore(store.db, clock);
+  const pipeline = new SignInPipeline(directory, lockout, conditionalAccess, clock);
   const provider = await createProvider({ origin, tenantId, store, directory, keys, pipeline, recorder, clock });
   const uiRouter = new Router();
   mountInteractions(uiRouter, { provider, directory, pipeline, recorder, lockout, clock, tenantId });
   const publicJwks = keys.jwks.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub);
-  const admin = adminRouter({ directory, signIns: new SignInLogQuery(store.db), issuer, publicJwks, origin });
+  const admin = adminRouter({ directory, signIns: new SignInLogQuery(store.db), issuer, publicJwks, origin, extensions: [conditionalAccessRoutes(conditionalAccess, directory)] });
   const app = buildApp({ tenantId, domains: [tenant?.defaultDomain ?? 'monban.local'], provider, adminRouter: admin, uiRouter, metrics, logger, isReady: () => ready });
   handler = app.callback();
 

@@ -12,7 +12,22 @@ import type { SignInLogQuery } from '../logs/query.js';
 import { matchesFilter, parseFilter, type FilterNode } from '../odata/filter.js';
 import { applicationJson, groupJson, servicePrincipalJson, userJson } from './graph-shapes.js';
 
-export interface AdminDeps { directory: Directory; signIns: SignInLogQuery; issuer: string; publicJwks: JWK[]; origin: string }
+export interface AdminDeps {
+  directory: Directory;
+  signIns: SignInLogQuery;
+  issuer: string;
+  publicJwks: JWK[];
+  origin: string;
+  /** Further capabilities mount their routes here (conditional access). */
+  extensions?: ((router: Router, helpers: AdminHelpers) => void)[];
+}
+
+export interface AdminHelpers {
+  need: (...perms: string[]) => (ctx: Context, next: Next) => Promise<void>;
+  page: (ctx: Context, context: string, items: Record<string, unknown>[]) => void;
+  body: (ctx: Context) => unknown;
+  base: string;
+}
 
 interface Caller { permissions: Set<string>; oid: string | undefined }
 
@@ -240,6 +255,8 @@ export function adminRouter(deps: AdminDeps): Router {
     if (!record) throw new MonbanError('not_found', `No sign-in has the id "${id}".`);
     ctx.body = { '@odata.context': `${base}/$metadata#auditLogs/signIns/$entity`, ...record };
   });
+
+  for (const extend of deps.extensions ?? []) extend(router, { need, page, base, body: (ctx) => (ctx.request as { body?: unknown }).body });
 
   router.all('/{*rest}', async () => { throw new MonbanError('not_found', 'This Graph path is not served by Monban.'); });
   return router;

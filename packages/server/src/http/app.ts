@@ -83,6 +83,11 @@ export function buildApp(parts: AppParts): Koa {
     ctx.status = ctx.res.statusCode;
   });
 
+  // Graph beta is a superset of v1.0 for what Monban serves (What If lives under /beta there).
+  app.use(async (ctx: Context, next: Next) => {
+    if (ctx.path.startsWith('/beta/')) ctx.path = `/v1.0/${ctx.path.slice('/beta/'.length)}`;
+    await next();
+  });
   app.use(bodies);
   app.use(parts.uiRouter.routes());
   app.use(parts.adminRouter.routes());

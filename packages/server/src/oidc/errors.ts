@@ -27,7 +27,9 @@ export function aadstsFor(info: ProtocolErrorInfo): { code: number; text: string
   }
 }
 
-export function referenceErrorBody(body: Record<string, unknown>, info: ProtocolErrorInfo, correlationId: string, now: Date): Record<string, unknown> {
+export interface ConditionalAccessChallenge { interrupt: boolean; failedPolicyIds: string[] }
+
+export function referenceErrorBody(body: Record<string, unknown>, info: ProtocolErrorInfo, correlationId: string, now: Date, challenge?: ConditionalAccessChallenge): Record<string, unknown> {
   const { code, text } = aadstsFor(info);
   const timestamp = now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
   return {
@@ -38,5 +40,10 @@ export function referenceErrorBody(body: Record<string, unknown>, info: Protocol
     trace_id: correlationId,
     correlation_id: correlationId,
     error_uri: `/error?code=${code}`,
+    // Conditional access: `basic_action` = the user can satisfy it interactively, `message_only` = blocked.
+    ...(challenge && challenge.failedPolicyIds.length > 0 ? {
+      suberror: challenge.interrupt ? 'basic_action' : 'message_only',
+      claims: JSON.stringify({ access_token: { capolids: { essential: true, values: challenge.failedPolicyIds } } }),
+    } : {}),
   };
 }

@@ -354,7 +354,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       const responseBody = ctx.body as Record<string, unknown> | undefined;
       if (!okay && responseBody && typeof responseBody === 'object' && typeof responseBody.error === 'string') {
         const info = attempt.error ?? { error: responseBody.error, detail: typeof responseBody.error_description === 'string' ? responseBody.error_description : undefined, aadsts: undefined };
-        ctx.body = referenceErrorBody(responseBody, info, attempt.correlationId, clock.now());
+        const decision = attempt.decision && !attempt.decision.allowed ? attempt.decision : undefined;
+        ctx.body = referenceErrorBody(responseBody, info, attempt.correlationId, clock.now(), decision && { interrupt: decision.interrupt, failedPolicyIds: decision.failedPolicyIds });
       }
       if (okay && responseBody && typeof responseBody === 'object' && attempt.userId && form.get('client_info') === '1') {
         responseBody.client_info = Buffer.from(JSON.stringify({ uid: attempt.userId, utid: tenantId })).toString('base64url');

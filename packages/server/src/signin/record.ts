@@ -49,13 +49,19 @@ export class SignInRecorder {
       authenticationRequirementPolicies: [],
       conditionalAccessStatus: decision?.conditionalAccessStatus ?? 'notApplied',
       appliedConditionalAccessPolicies: decision?.appliedConditionalAccessPolicies ?? [],
-      authenticationDetails: attempt.authenticationMethods.map((m) => ({
+      authenticationDetails: [...attempt.authenticationMethods.filter((m) => m !== 'mfa').map((m) => ({
         authenticationStepDateTime: attempt.startedAt.toISOString(),
         authenticationMethod: satisfiedByToken ? 'Previously satisfied' : (methodNames[m] ?? m),
         succeeded: outcome.errorCode === 0,
         authenticationStepRequirement: 'Primary authentication',
         authenticationStepResultDetail: satisfiedByToken ? 'First factor requirement satisfied by claim in the token' : outcome.errorCode === 0 ? 'Correct password' : (outcome.failureReason ?? 'Failed'),
-      })),
+      })), ...(decision?.mfaSatisfiedByDetail ? [{
+        authenticationStepDateTime: attempt.startedAt.toISOString(),
+        authenticationMethod: satisfiedByToken ? 'Previously satisfied' : 'Multifactor authentication',
+        succeeded: true,
+        authenticationStepRequirement: 'Multifactor authentication',
+        authenticationStepResultDetail: decision.mfaSatisfiedByDetail,
+      }] : [])],
       status: {
         errorCode: outcome.errorCode,
         failureReason: outcome.errorCode === 0 ? null : outcome.failureReason,

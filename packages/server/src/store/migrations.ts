@@ -146,10 +146,31 @@ const initial = (dialect: Dialect): Migration => ({
   },
 });
 
+// Conditional access: policies and custom authentication strengths, stored in Graph JSON.
+const conditionalAccess: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createTable('ca_policies')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('modified_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('auth_strengths')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('modified_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export function migrationsFor(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: async () => ({
       '0001_initial': initial(dialect),
+      '0002_conditional_access': conditionalAccess,
     }),
   };
 }

@@ -145,7 +145,25 @@ export interface LockoutTable {
   last_failure: number;
 }
 
+export interface CaPolicyTable {
+  id: string;
+  display_name: string;
+  state: string;
+  body: string; // Graph conditionalAccessPolicy JSON
+  created_at: string;
+  modified_at: string;
+}
+
+export interface AuthStrengthTable {
+  id: string;
+  body: string; // Graph authenticationStrengthPolicy JSON
+  created_at: string;
+  modified_at: string;
+}
+
 export interface Database {
+  ca_policies: CaPolicyTable;
+  auth_strengths: AuthStrengthTable;
   tenant: TenantTable;
   kept_keys: KeptKeyTable;
   users: UserTable;

@@ -120,6 +120,12 @@ export function mountInteractions(router: Router, deps: InteractionDeps): void {
       } catch (e) {
         if (!(e instanceof SignInRefused)) throw e;
         await deps.recorder.write(attempt, { errorCode: e.decision.errorCode, failureReason: e.decision.sentence, reason: e.decision.reason });
+        if (e.decision.appliedConditionalAccessPolicies.length > 0) {
+          // Conditional access said no, or asked for more than this account can prove here.
+          ctx.type = 'html';
+          ctx.body = errorPage({ code: e.decision.errorCode, sentence: e.decision.sentence });
+          return;
+        }
         await render({ code: e.decision.errorCode, sentence: e.decision.sentence });
         return;
       }

@@ -1,11 +1,14 @@
-// Step 4: the decision itself comes from @monban/policy; this step only gathers its input.
-import { decideAccount } from '@monban/policy';
+// Step 4: the decision itself comes from @monban/policy: first the account state, then
+// conditional access on the context. This step only gathers input and maps the answer.
+import { decideAccount, evaluate, MFA_SATISFIED_BY_DETAIL, type SignInContext } from '@monban/policy';
+import type { PolicySnapshot } from '../../conditional-access/store.js';
+import type { AppliedConditionalAccessPolicy } from '../../logs/sign-in-record.js';
 import type { Decision } from '../decision.js';
 import type { IdentifiedApplication } from './identify-application.js';
 import type { Proof } from './establish-proof.js';
 import type { UserContext } from './build-context.js';
 
-export function decide(app: IdentifiedApplication, ctx: UserContext, proof: Proof, now: Date, expectsUser: boolean): Decision {
+export function decide(app: IdentifiedApplication, ctx: UserContext, proof: Proof, now: Date, expectsUser: boolean, signIn: SignInContext, policies: PolicySnapshot): Decision {
   const nowSec = Math.floor(now.getTime() / 1000);
   const passwordChangedAt = ctx.user?.password_last_changed ? Math.floor(Date.parse(ctx.user.password_last_changed) / 1000) : undefined;
   const verdict = expectsUser && !ctx.user
@@ -21,15 +24,38 @@ export function decide(app: IdentifiedApplication, ctx: UserContext, proof: Proo
       credentialIssuedAt: proof.incomingTokenType === 'none' ? undefined : proof.authTime,
       now: nowSec,
     });
-  const mfa = proof.amr.includes('mfa');
+  const mfaProven = proof.amr.includes('mfa');
+  if (!verdict.allowed) {
+    return {
+      allowed: false, interrupt: false, errorCode: verdict.errorCode, reason: verdict.reason, sentence: verdict.sentence,
+      appliedConditionalAccessPolicies: [], conditionalAccessStatus: 'notApplied',
+      authenticationRequirement: mfaProven ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
+      additionalDetails: verdict.sentence, failedPolicyIds: [], mfaSatisfiedByDetail: undefined,
+    };
+  }
+
+  const policy = evaluate({ policies: policies.compiled, context: signIn, directory: { namedLocations: policies.namedLocations, authenticationStrengths: policies.strengths } });
+  const applied: AppliedConditionalAccessPolicy[] = policy.policies.map((p) => ({
+    id: p.id,
+    displayName: p.displayName,
+    enforcedGrantControls: [...p.enforcedGrantControls],
+    enforcedSessionControls: [...p.enforcedSessionControls],
+    result: p.result,
+    analysisReasons: p.analysisReasons.join(','),
+  }));
+  const allowed = policy.outcome === 'grant';
+  const failedPolicyIds = policy.policies.filter((p) => p.result === 'failure').map((p) => p.id);
   return {
-    allowed: verdict.allowed,
-    errorCode: verdict.errorCode,
-    reason: verdict.reason,
-    sentence: verdict.sentence,
-    appliedConditionalAccessPolicies: [],
-    conditionalAccessStatus: 'notApplied',
-    authenticationRequirement: mfa ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
-    additionalDetails: verdict.allowed ? 'No conditional access policy applied; the account and application are in good standing.' : verdict.sentence,
+    allowed,
+    interrupt: policy.outcome === 'interrupt',
+    errorCode: policy.errorCode,
+    reason: allowed ? 'ok' : policy.outcome === 'block' ? 'blocked_by_conditional_access' : 'conditional_access_interrupt',
+    sentence: policy.explanation,
+    appliedConditionalAccessPolicies: applied,
+    conditionalAccessStatus: policy.conditionalAccessStatus,
+    authenticationRequirement: policy.authenticationRequirement,
+    additionalDetails: policy.mfaSatisfiedBy ? MFA_SATISFIED_BY_DETAIL[policy.mfaSatisfiedBy] : policy.explanation,
+    failedPolicyIds,
+    mfaSatisfiedByDetail: policy.mfaSatisfiedBy ? MFA_SATISFIED_BY_DETAIL[policy.mfaSatisfiedBy] : undefined,
   };
 }
