@@ -24,9 +24,11 @@ export class SmartLockout {
   async recordFailure(subject: string): Promise<void> {
     const now = this.clock.now().getTime();
     const row = await this.db.selectFrom('lockouts').selectAll().where('subject', '=', subject).executeTakeFirst();
-    const failures = (row?.failures ?? 0) + 1;
+    // A day without failures forgets earlier lockouts; until then each lockout doubles.
+    const stale = row !== undefined && now - row.last_failure > 86_400_000;
+    const failures = (stale ? 0 : (row?.failures ?? 0)) + 1;
     let lockedUntil = row?.locked_until ?? 0;
-    let lockouts = row?.lockouts ?? 0;
+    let lockouts = stale ? 0 : (row?.lockouts ?? 0);
     let nextFailures = failures;
     if (failures >= this.settings.threshold) {
       lockedUntil = now + this.settings.durationSeconds * 1000 * 2 ** lockouts;
@@ -38,7 +40,8 @@ export class SmartLockout {
       .execute();
   }
 
+  /** Clears the failure count; the lockout history stays so a repeat offender locks longer. */
   async recordSuccess(subject: string): Promise<void> {
-    await this.db.deleteFrom('lockouts').where('subject', '=', subject).execute();
+    await this.db.updateTable('lockouts').set({ failures: 0 }).where('subject', '=', subject).execute();
   }
 }
