@@ -9,7 +9,6 @@ import { errorCatalogue, MonbanError } from '../errors/catalogue.js';
 import { KeptKeys } from '../keys/kept-keys.js';
 import { SignInLogQuery } from '../logs/query.js';
 import { parseFilter } from '../odata/filter.js';
-import { startServer } from '../server.js';
 import { openStore, type Store } from '../store/database.js';
 import { applicationJson, groupJson, userJson } from '../admin/graph-shapes.js';
 import { mkdirSync } from 'node:fs';
@@ -46,6 +45,8 @@ export async function runCli(argv: string[]): Promise<number> {
     const config = loadConfig({ data: values.data, port: values.port, database: values.database });
 
     if (command === 'serve') {
+      // Loaded only here: the provider stack is not needed by the other commands.
+      const { startServer } = await import('../server.js');
       const server = await startServer(config);
       process.stdout.write(`monban: listening on https://127.0.0.1:${server.port} (issuer ${server.issuer})\n`);
       let stopping = false;

@@ -33,8 +33,9 @@ export async function clientMetadataFor(directory: Directory, appId: string): Pr
     application_type: native ? 'native' : 'web',
     redirect_uris: redirectUris,
     post_logout_redirect_uris: redirectUris,
-    grant_types: confidential ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
+    // A daemon registered without redirect URIs can only use client credentials.
+    grant_types: redirectUris.length === 0 ? (confidential ? ['client_credentials'] : []) : confidential ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['authorization_code', 'refresh_token'],
+    response_types: redirectUris.length === 0 ? [] : ['code'],
     id_token_signed_response_alg: app.token_alg === 'RS256' ? 'RS256' : 'ES256',
   };
 }
