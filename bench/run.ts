@@ -1,0 +1,264 @@
+// Monban against bare oidc-provider, one core each in turn, in one run. See bench/README.md
+// and docs/decisions/0101-benchmark-method.md for the method and how to read the ratios.
+//
+//   npm run bench -- [--seconds 10] [--connections 16] [--rounds 1] [--scenarios client_credentials,refresh_token]
+//                    [--server-core 0] [--load-core 1] [--no-pin] [--profile] [--keep-data] [--out bench/results]
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { basicAuth, HttpsClient } from './lib/http.js';
+import { autocannonRefresh, wrkPost, type LoadResult } from './lib/load.js';
+import { clientCredentials, graphScope, prepareRefresh, readBootstrap, refreshScope, startMonban, type Bootstrap, type StartedMonban } from './lib/monban.js';
+import { startPeer, type StartedPeer } from './lib/peer.js';
+import { allowedCores, coreTimes, cpuSeconds, freePort, hasTaskset, memoryMiB } from './lib/procs.js';
+import { summariseProfile } from './lib/profile.js';
+import { markdown, type BenchReport, type ScenarioReport, type ServerRun } from './lib/report.js';
+
+const root = new URL('../', import.meta.url).pathname;
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '1' },
+    scenarios: { type: 'string', default: 'client_credentials,refresh_token' },
+    'server-core': { type: 'string', default: '0' },
+    'load-core': { type: 'string', default: '1' },
+    'no-pin': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    'keep-data': { type: 'boolean', default: false },
+    'data-root': { type: 'string', default: tmpdir() },
+    out: { type: 'string', default: join(root, 'bench/results') },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+if (flags.help) {
+  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n') + '\n');
+  process.exit(0);
+}
+
+const seconds = Number(flags.seconds);
+const connections = Number(flags.connections);
+const rounds = Number(flags.rounds);
+const scenarios = (flags.scenarios ?? '').split(',').filter(Boolean) as ScenarioReport['name'][];
+for (const s of scenarios) if (s !== 'client_credentials' && s !== 'refresh_token') throw new Error(`unknown scenario ${s}`);
+if (![seconds, connections, rounds].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--seconds, --connections and --rounds take positive integers');
+const pin = !flags['no-pin'] && hasTaskset();
+const serverCore = pin ? Number(flags['server-core']) : undefined;
+const loadCore = pin ? Number(flags['load-core']) : undefined;
+const targets = {
+  client_credentials: { ratio: 1.0, reference: 1900 },
+  refresh_token: { ratio: 0.9, reference: 1100 },
+  idleRssMiB: 120,
+  msToReady: 2000,
+};
+// Each refresh run can strand one family per connection (answers in flight when the run
+// stops are never read); the rest are spares.
+const families = connections * (rounds + (flags.profile ? 1 : 0) + 1);
+const problems: string[] = [];
+const log = (msg: string): void => { process.stderr.write(`bench: ${msg}\n`); };
+
+if (loadCore !== undefined && allowedCores('self') !== String(loadCore)) {
+  log(`note: this process may run on cores ${allowedCores('self')}; scripts/bench.mjs pins it to the load core (${loadCore}).`);
+}
+
+const jwtAlg = (body: string): string => {
+  const token = (JSON.parse(body) as { access_token?: string }).access_token ?? '';
+  return (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString() || '{}') as { alg?: string }).alg ?? '?';
+};
+
+async function measured(pid: number, run: () => Promise<LoadResult>): Promise<ServerRun> {
+  const cpu0 = cpuSeconds(pid);
+  const core0 = serverCore === undefined ? undefined : coreTimes(serverCore);
+  const t0 = process.hrtime.bigint();
+  const result = await run();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const r2 = (v: number): number => Math.round(v * 100) / 100;
+  const cpu = cpuSeconds(pid) - cpu0;
+  const out: ServerRun = { ...result, serverCpu: r2(cpu / wall), cpuMsPerRequest: result.ok > 0 ? Math.round((cpu / result.ok) * 1e6) / 1000 : 0 };
+  if (core0 && serverCore !== undefined) {
+    const core1 = coreTimes(serverCore);
+    const total = core1.total - core0.total || 1;
+    out.coreBusy = r2((core1.busy - core0.busy) / total);
+    out.coreIowait = r2((core1.iowait - core0.iowait) / total);
+  }
+  return out;
+}
+
+const dataDir = mkdtempSync(join(resolve(flags['data-root'] ?? tmpdir()), 'monban-bench-'));
+const loadAtStart = loadavg().map((v) => Math.round(v * 100) / 100);
+if ((loadAtStart[0] ?? 0) > 0.5) log(`note: load average ${loadAtStart.join(' ')} before the run; other work on this machine disturbs the figures (see "other load" in the report).`);
+let monban: StartedMonban | undefined;
+let peer: StartedPeer | undefined;
+try {
+  // 1. Startup: a first start on an empty data directory, then a second start on it.
+  log(`data directory ${dataDir}`);
+  const first = await startMonban({ dataDir, port: await freePort(), core: serverCore });
+  const bootstrap: Bootstrap = readBootstrap(dataDir);
+  const ca = readFileSync(join(dataDir, 'ca.crt'), 'utf8');
+  const http = new HttpsClient(ca);
+  const warmUp = async (origin: string): Promise<string> => {
+    for (const path of ['/readyz', `/${bootstrap.tenantId}/v2.0/.well-known/openid-configuration`, `/${bootstrap.tenantId}/discovery/v2.0/keys`]) await http.call(`${origin}${path}`);
+    let alg = '?';
+    for (let i = 0; i < 3; i++) {
+      const r = await clientCredentials(http, origin, bootstrap);
+      if (r.status !== 200) throw new Error(`client credentials on Monban: ${r.status} ${r.text}`);
+      alg = jwtAlg(r.text);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    return alg;
+  };
+  await warmUp(first.origin);
+  const firstStart = { msToReady: Math.round(first.msToReady), rssMiB: memoryMiB(first.proc.pid).rss };
+  log(`first start: ready in ${firstStart.msToReady} ms, ${firstStart.rssMiB} MiB`);
+  if (await first.proc.stop() !== 0) problems.push('the first Monban process did not exit 0 on SIGTERM');
+
+  monban = await startMonban({ dataDir, port: await freePort(), core: serverCore });
+  const monbanAlg = await warmUp(monban.origin);
+  const secondStart = { msToReady: Math.round(monban.msToReady), rssMiB: memoryMiB(monban.proc.pid).rss };
+  log(`second start: ready in ${secondStart.msToReady} ms, ${secondStart.rssMiB} MiB (cores ${allowedCores(monban.proc.pid)})`);
+
+  // 2. The peer, on the same core, same certificate.
+  peer = await startPeer({ port: await freePort(), core: serverCore, certFile: join(dataDir, 'tls.crt'), keyFile: join(dataDir, 'tls.key'), families });
+  const peerAuth = basicAuth(peer.clientId, peer.clientSecret);
+  const peerCcBody = new URLSearchParams({ grant_type: 'client_credentials', scope: peer.info.scope }).toString();
+  const peerCheck = await http.call(`${peer.origin}${peer.info.tokenPath}`, { headers: { authorization: peerAuth, 'content-type': 'application/x-www-form-urlencoded' }, form: { grant_type: 'client_credentials', scope: peer.info.scope } });
+  if (peerCheck.status !== 200) throw new Error(`client credentials on the peer: ${peerCheck.status} ${peerCheck.text}`);
+  const peerAlg = jwtAlg(peerCheck.text);
+  await new Promise((r) => setTimeout(r, 1000));
+  const peerIdle = memoryMiB(peer.proc.pid).rss;
+  log(`peer: oidc-provider ${peer.oidcProviderVersion}, ready in ${Math.round(peer.msToReady)} ms, ${peerIdle} MiB (cores ${allowedCores(peer.proc.pid)})`);
+
+  // 3. Refresh-token families on Monban: one browserless sign-in each.
+  let monbanRefresh = { clientId: '', clientSecret: '', refreshTokens: [] as string[] };
+  const peerPool = [...peer.info.refreshTokens];
+  if (scenarios.includes('refresh_token')) {
+    log(`signing in ${families} users on Monban for refresh-token families...`);
+    monbanRefresh = await prepareRefresh(http, monban.origin, bootstrap, families);
+  }
+
+  // 4. Load: per scenario and round, both servers (the order alternates between rounds).
+  const reports: ScenarioReport[] = [];
+  const tokenUrl = (who: 'peer' | 'monban', origin: string): string => (who === 'peer' ? `${origin}${peer?.info.tokenPath ?? '/token'}` : `${origin}/${bootstrap.tenantId}/oauth2/v2.0/token`);
+  const runOne = async (scenario: ScenarioReport['name'], who: 'peer' | 'monban', target: { origin: string; pid: number }): Promise<ServerRun> => {
+    if (scenario === 'client_credentials') {
+      const url = tokenUrl(who, target.origin);
+      const body = who === 'peer' ? peerCcBody : new URLSearchParams({ grant_type: 'client_credentials', scope: graphScope }).toString();
+      const authorization = who === 'peer' ? peerAuth : basicAuth(bootstrap.adminClient.clientId, bootstrap.adminClient.clientSecret);
+      return measured(target.pid, () => wrkPost({ url, body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: authorization }, connections, seconds, core: loadCore }));
+    }
+    return measured(target.pid, () => autocannonRefresh({
+      url: tokenUrl(who, target.origin),
+      authorization: who === 'peer' ? peerAuth : basicAuth(monbanRefresh.clientId, monbanRefresh.clientSecret),
+      scope: who === 'peer' ? peer?.info.refreshScope ?? '' : refreshScope,
+      pool: who === 'peer' ? peerPool : monbanRefresh.refreshTokens, connections, seconds,
+    }));
+  };
+  for (const scenario of scenarios) {
+    const perRound: { peer: ServerRun; monban: ServerRun }[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order: ('peer' | 'monban')[] = round % 2 === 0 ? ['peer', 'monban'] : ['monban', 'peer'];
+      const pair: Partial<Record<'peer' | 'monban', ServerRun>> = {};
+      for (const who of order) {
+        const target = who === 'peer' ? { origin: peer.origin, pid: peer.proc.pid } : { origin: monban.origin, pid: monban.proc.pid };
+        const r = await runOne(scenario, who, target);
+        pair[who] = r;
+        log(`${scenario} round ${round + 1} ${who}: ${r.rps} rps, p99 ${r.p99Ms} ms, server CPU ${Math.round(r.serverCpu * 100)}% = ${r.cpuMsPerRequest} ms/request${r.coreBusy !== undefined ? ` (core busy ${Math.round(r.coreBusy * 100)}%, iowait ${Math.round((r.coreIowait ?? 0) * 100)}%)` : ''}${r.generatorCpu !== undefined ? `, load generator CPU ${Math.round(r.generatorCpu * 100)}%` : ''}${r.failed ? `, ${r.failed} FAILED (${r.firstFailure ?? ''})` : ''}`);
+        const other = (r.coreBusy ?? 0) - r.serverCpu;
+        if (other > 0.2) problems.push(`${scenario} on ${who}: ${Math.round(other * 100)}% of the server core went to other work (other processes, or kernel work for the server)`);
+        if (r.failed > 0) problems.push(`${scenario} on ${who}: ${r.failed} failed requests, first: ${r.firstFailure ?? '?'}`);
+      }
+      if (pair.peer && pair.monban) perRound.push({ peer: pair.peer, monban: pair.monban });
+    }
+    const median = (runs: ServerRun[]): ServerRun => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)] ?? runs[0] as ServerRun;
+    const p = median(perRound.map((x) => x.peer));
+    const m = median(perRound.map((x) => x.monban));
+    const ratio = Math.round((m.rps / p.rps) * 100) / 100;
+    const t = targets[scenario];
+    reports.push({
+      name: scenario, generator: scenario === 'client_credentials' ? 'wrk' : 'autocannon', connections, seconds,
+      peer: p, monban: m, ratio, target: t.ratio, meetsTarget: ratio >= t.ratio, referenceRpsPerCore: t.reference, rounds: perRound,
+    });
+  }
+
+  const monbanMem = memoryMiB(monban.proc.pid);
+  const peerMem = memoryMiB(peer.proc.pid);
+  const verdict: BenchReport['verdict'] = [
+    ...reports.map((s) => ({ name: `${s.name} ratio`, value: s.ratio.toFixed(2), target: `>= ${s.target.toFixed(1)}`, ok: s.meetsTarget })),
+    { name: 'idle RSS', value: `${secondStart.rssMiB} MiB`, target: `<= ${targets.idleRssMiB} MiB`, ok: secondStart.rssMiB <= targets.idleRssMiB },
+    { name: 'time to ready (first start)', value: `${firstStart.msToReady} ms`, target: `<= ${targets.msToReady} ms`, ok: firstStart.msToReady <= targets.msToReady },
+    { name: 'time to ready (second start)', value: `${secondStart.msToReady} ms`, target: `<= ${targets.msToReady} ms`, ok: secondStart.msToReady <= targets.msToReady },
+  ];
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version, kernel: release(), dataDirFs: filesystemOf(dataDir), loadAverageAtStart: loadAtStart },
+    settings: { seconds, connections, rounds, serverCore: serverCore ?? null, loadCore: loadCore ?? null, families },
+    versions: { oidcProvider: peer.oidcProviderVersion, monban: (JSON.parse(readFileSync(join(root, 'packages/server/package.json'), 'utf8')) as { version: string }).version },
+    transport: 'HTTPS (TLS 1.3, P-256 certificate from the Monban data directory), HTTP/1.1 keep-alive',
+    monban: { firstStart, secondStart, idleRssMiB: secondStart.rssMiB, peakRssMiB: monbanMem.peak, accessTokenAlg: monbanAlg },
+    peer: { idleRssMiB: peerIdle, peakRssMiB: peerMem.peak, msToReady: Math.round(peer.msToReady), accessTokenAlg: peerAlg },
+    targets: { idleRssMiB: targets.idleRssMiB, msToReady: targets.msToReady },
+    scenarios: reports,
+    verdict,
+    problems,
+  };
+
+  // 5. Optional: where Monban's time goes, one profiled process per scenario (not counted above).
+  if (flags.profile) {
+    await monban.proc.stop();
+    const profiles: Record<string, unknown> = {};
+    for (const scenario of scenarios) {
+      const profDir = mkdtempSync(join(tmpdir(), 'monban-bench-prof-'));
+      monban = await startMonban({ dataDir, port: await freePort(), core: serverCore, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] });
+      const r = await runOne(scenario, 'monban', { origin: monban.origin, pid: monban.proc.pid });
+      log(`${scenario} profiled: ${r.rps} rps (profiling slows the server; not a result)`);
+      await monban.proc.stop();
+      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+      if (!file) { problems.push(`no CPU profile for ${scenario}`); continue; }
+      const summary = summariseProfile(join(profDir, file), {
+        'SQLite (better-sqlite3 calls)': /better-sqlite3/,
+        'sign-in log writer': /logs\/writer/,
+        'sign-in pipeline': /signin\/pipeline/,
+        'JWT customiser (formats.customizers.jwt)': /^jwt .*oidc\/provider/,
+        'client lookup (clientMetadataFor)': /clientMetadataFor/,
+        'kysely': /node_modules\/kysely/,
+        'TLS': /node:internal\/tls|node:_tls/,
+      });
+      profiles[scenario] = { profile: join(profDir, file), ...summary };
+      printProfile(scenario, summary);
+    }
+    writeFileSync(join(resolve(flags.out ?? ''), 'profile.json'), `${JSON.stringify(profiles, null, 2)}\n`);
+  }
+
+  const outDir = resolve(flags.out ?? '');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const md = markdown(report);
+  writeFileSync(join(outDir, 'latest.md'), md);
+  process.stdout.write(`\n${md}`);
+  http.close();
+} finally {
+  await peer?.proc.stop();
+  await monban?.proc.stop();
+  if (flags['keep-data']) log(`kept ${dataDir}`); else rmSync(dataDir, { recursive: true, force: true });
+}
+
+function printProfile(scenario: string, s: ReturnType<typeof summariseProfile>): void {
+  process.stdout.write(`\nWhere Monban's CPU time goes, ${scenario} (${s.totalMs} ms sampled):\n`);
+  for (const a of s.byArea.slice(0, 12)) process.stdout.write(`  ${String(a.share).padStart(5)}%  ${a.area}\n`);
+  process.stdout.write('  inclusive:\n');
+  for (const i of s.inclusive) process.stdout.write(`  ${String(i.share).padStart(5)}%  ${i.label}\n`);
+  process.stdout.write('  top functions (self):\n');
+  for (const f of s.topFunctions.slice(0, 15)) process.stdout.write(`  ${String(f.share).padStart(5)}%  ${f.fn}\n`);
+}
+
+function filesystemOf(path: string): string {
+  if (!existsSync('/proc/mounts')) return '?';
+  let best = { mount: '', fs: '?' };
+  for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+    const [, mount = '', fs = ''] = line.split(' ');
+    if (path.startsWith(mount) && mount.length > best.mount.length) best = { mount, fs };
+  }
+  return best.fs;
+}
