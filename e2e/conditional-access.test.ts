@@ -127,6 +127,33 @@ describe('conditional access enforced in the sign-in pipeline', () => {
     await graph(m, admin, 'DELETE', `/identity/conditionalAccess/policies/${policy.body.id}`);
   });
 
+  test('README Policy A is accepted; lint warns that users in scope have no passwordless method (S4)', async () => {
+    const policyA = {
+      displayName: 'Policy A: passwordless MFA on Windows', state: 'enabled',
+      conditions: { users: { includeUsers: ['All'] }, applications: { includeApplications: ['All'] }, platforms: { includePlatforms: ['windows'] }, clientAppTypes: ['all'] },
+      grantControls: { operator: 'OR', authenticationStrength: { id: '00000000-0000-0000-0000-000000000003' } },
+    };
+    const created = await graph<{ id: string; state: string; '@monban.lint': { code: string; message: string }[] }>(m, admin, 'POST', '/identity/conditionalAccess/policies', policyA);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const codes = created.body['@monban.lint'].map((f) => f.code);
+    assert.ok(codes.includes('strength_without_registered_method'), JSON.stringify(codes));
+    assert.equal((await graph(m, admin, 'DELETE', `/identity/conditionalAccess/policies/${created.body.id}`)).status, 204);
+  });
+
+  test('a disabled user is refused with 50057, interactively and on refresh', async () => {
+    const { config, userId } = await setup(m, admin, 'disabled@monban.local', 'Dis-Passw0rd!1');
+    const app = (await graph<{ value: { id: string }[] }>(m, admin, 'GET', `/applications?$filter=${encodeURIComponent(`appId eq '${config.clientMetadata().client_id}'`)}`)).body.value[0];
+    const secret = await graph<{ secretText: string }>(m, admin, 'POST', `/applications/${app?.id ?? ''}/addPassword`, {});
+    const tokens = await interactiveSignIn(browser, config, 'disabled@monban.local', 'Dis-Passw0rd!1');
+    assert.equal((await graph(m, admin, 'PATCH', `/users/${userId}`, { accountEnabled: false })).status, 204);
+    const res = await refresh(m, config, tokens.refresh_token ?? '', secret.body.secretText);
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body.error_codes, [50057]);
+    await assert.rejects(interactiveSignIn(browser, config, 'disabled@monban.local', 'Dis-Passw0rd!1'), /AADSTS50057/);
+    const rows = await signInsOf(m, admin, userId);
+    assert.equal(rows.filter((r) => r.status.errorCode === 50057).length, 2);
+  });
+
   test('policy validation errors name the dotted path; What If answers under /v1.0 and /beta', async () => {
     const bad = await graph<{ error: { code: string; message: string; innerError: { details?: { target: string }[] } } }>(m, admin, 'POST', '/identity/conditionalAccess/policies', {
       displayName: 'Broken', state: 'sometimes', conditions: { users: { includeUsers: 'All' } }, grantControls: { operator: 'XOR', builtInControls: ['mfa'] },
