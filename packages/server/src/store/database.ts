@@ -34,6 +34,9 @@ export async function openStore(url: string): Promise<Store> {
   let location: string;
   if (dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server ends (restart, failover, DROP ... FORCE) must not crash the
+    // process: the pool drops it and opens a new one on the next query.
+    pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     location = url.replace(/\/\/[^@/]*@/, '//***@');
   } else {
