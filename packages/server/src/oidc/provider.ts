@@ -14,7 +14,7 @@ import type { SignInPipeline } from '../signin/pipeline.js';
 import type { SignInRecorder } from '../signin/record.js';
 import { kyselyAdapterFactory } from './adapter.js';
 import { clientMetadataFor, type ClientAuthMethod } from './client-metadata.js';
-import { referenceErrorBody } from './errors.js';
+import { aadstsFor, referenceErrorBody } from './errors.js';
 import { useHashedClientSecrets } from './provider-internals.js';
 import type { Store } from '../store/database.js';
 
@@ -28,6 +28,13 @@ export interface ProviderDeps {
   recorder: SignInRecorder;
   clock: Clock;
 }
+
+// Sentences for the protocol errors oidc-provider raises without a description.
+const unexplained: Record<string, string> = {
+  request_not_supported: 'Request objects (the request parameter) are not supported; send the parameters in the query string.',
+  request_uri_not_supported: 'The request_uri parameter is not supported; send the parameters in the query string.',
+  registration_not_supported: 'The registration parameter is not supported.',
+};
 
 export const routesFor = (tenantId: string) => ({
   authorization: `/${tenantId}/oauth2/v2.0/authorize`,
@@ -78,7 +85,12 @@ function clientIdFrom(req: IncomingMessage, form: URLSearchParams): string | und
   const auth = req.headers.authorization;
   if (auth?.toLowerCase().startsWith('basic ')) {
     const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
-    return decodeURIComponent(decoded.split(':')[0] ?? '');
+    const id = decoded.split(':')[0] ?? '';
+    try {
+      return decodeURIComponent(id);
+    } catch {
+      return id; // badly encoded: oidc-provider refuses it with invalid_request
+    }
   }
   const id = form.get('client_id');
   if (id) return id;
@@ -94,16 +106,22 @@ function clientIdFrom(req: IncomingMessage, form: URLSearchParams): string | und
   return undefined;
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) throw new errors.InvalidRequest('request entity too large');
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The whole body, or undefined when it is over `limit`: the rest is then read and dropped
+ * (not torn down mid-stream), so the client still gets an answer.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.once('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
+    req.once('error', reject);
+    req.once('close', () => reject(new Error('the request was aborted'))); // a no-op after 'end'
+  });
 }
 
 export function newAttempt(clock: Clock, req: IncomingMessage, ip: string | null, flow: SignInAttempt['flow'], correlationId?: string): SignInAttempt {
@@ -312,7 +330,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-      ctx.body = `<!doctype html><html><head><title>Sign-in error</title></head><body><main><h1>Sorry, we could not sign you in</h1><p>${esc(out.error_description ?? out.error)}</p><p>Error code: <code>${esc(out.error)}</code></p></main></body></html>`;
+      ctx.body = `<!doctype html><html><head><title>Sign-in error</title></head><body><main><h1>Sorry, we could not sign you in</h1><p>${esc(out.error_description ?? unexplained[String(out.error)] ?? 'The sign-in request is not valid.')}</p><p>Error code: <code>${esc(out.error)}</code></p></main></body></html>`;
     },
   };
 
@@ -333,6 +351,18 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   provider.use(async (ctx, next) => {
     if (ctx.method !== 'POST' || ctx.path !== routes.token) { await next(); return; }
     const body = await readBody(ctx.req, 56 * 1024);
+    if (!body) {
+      // Too large for oidc-provider to see: answered and logged here, in the reference's shape.
+      const attempt = newAttempt(clock, ctx.req, ctx.ip || null, 'other');
+      const info = { error: 'invalid_request', detail: 'the request body is larger than 56 KB', aadsts: undefined };
+      ctx.status = 413;
+      ctx.set('connection', 'close');
+      ctx.set('client-request-id', attempt.correlationId);
+      ctx.body = referenceErrorBody({ error: 'invalid_request' }, info, attempt.correlationId, clock.now());
+      const { code, text } = aadstsFor(info);
+      await deps.recorder.write(attempt, { errorCode: code, failureReason: text, reason: 'request_too_large' });
+      return;
+    }
     (ctx.req as IncomingMessage & { body?: Buffer }).body = body;
     const form = new URLSearchParams(body.toString('utf8'));
     const grantType = form.get('grant_type');
