@@ -3,7 +3,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely, Migrator, OperationNodeTransformer, PostgresDialect, SqliteDialect,
+  type KyselyPlugin, type PrimitiveValueListNode, type ValueNode,
+} from 'kysely';
 import pg from 'pg';
 import { MonbanError } from '../errors/catalogue.js';
 import { migrationsFor } from './migrations.js';
@@ -27,6 +30,23 @@ export function dialectOf(url: string): DialectName {
   throw new MonbanError('config_invalid', `The database URL must start with postgres://, postgresql:// or sqlite: (got "${url.split('://')[0]}://").`);
 }
 
+// PostgreSQL text cannot hold U+0000: a parameter containing it fails the whole statement.
+// No stored value contains one, so such a parameter becomes U+FFFD on both dialects: a lookup
+// by it finds nothing (instead of failing), and SQLite and PostgreSQL store the same text.
+const withoutNul = (v: unknown): unknown => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\ufffd') : v);
+class WithoutNul extends OperationNodeTransformer {
+  protected override transformValue(node: ValueNode): ValueNode {
+    return { ...super.transformValue(node), value: withoutNul(node.value) };
+  }
+  protected override transformPrimitiveValueList(node: PrimitiveValueListNode): PrimitiveValueListNode {
+    return { ...super.transformPrimitiveValueList(node), values: node.values.map(withoutNul) };
+  }
+}
+const withoutNulPlugin: KyselyPlugin = (() => {
+  const transformer = new WithoutNul();
+  return { transformQuery: (args) => transformer.transformNode(args.node), transformResult: async (args) => args.result };
+})();
+
 /** `url`: postgres://... or sqlite:PATH or a bare file path. */
 export async function openStore(url: string): Promise<Store> {
   const dialect = dialectOf(url);
@@ -37,7 +57,7 @@ export async function openStore(url: string): Promise<Store> {
     // An idle connection the server ends (restart, failover, DROP ... FORCE) must not crash the
     // process: the pool drops it and opens a new one on the next query.
     pool.on('error', () => undefined);
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [withoutNulPlugin] });
     location = url.replace(/\/\/[^@/]*@/, '//***@');
   } else {
     location = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
@@ -47,7 +67,7 @@ export async function openStore(url: string): Promise<Store> {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [withoutNulPlugin] });
   }
   const migrator = new Migrator({ db, provider: migrationsFor(dialect) });
   const { error } = await migrator.migrateToLatest();
