@@ -50,8 +50,22 @@ const permissionAliases: Record<string, string[]> = {
   'Policy.Read.All': ['Policy.ReadWrite.ConditionalAccess'],
 };
 
+/** Where the first U+0000 in a JSON value is (no stored text may hold one), or undefined. */
+function nulAt(v: unknown, path: string): string | undefined {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : undefined;
+  if (v === null || typeof v !== 'object') return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const at = path ? `${path}.${k}` : k;
+    const found = k.includes('\u0000') ? at : nulAt(x, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 async function parseBody<T extends z.ZodType>(ctx: Context, schema: T): Promise<z.infer<T>> {
   const body = (ctx.request as { body?: unknown }).body;
+  const nul = nulAt(body, '');
+  if (nul !== undefined) throw new MonbanError('validation_failed', `${nul || 'body'}: text must not contain the NUL character (U+0000).`, [{ target: nul || 'body', message: 'contains U+0000' }]);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     throw new MonbanError('validation_failed', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
@@ -67,6 +81,7 @@ const newUserSchema = z.object({
   mail: z.string().email().nullable().optional(),
   givenName: z.string().max(64).nullable().optional(),
   surname: z.string().max(64).nullable().optional(),
+  userType: z.enum(['Member', 'Guest']).optional(),
   passwordProfile: z.object({ password: z.string().min(8).max(256), forceChangePasswordNextSignIn: z.boolean().optional() }).optional(),
 }).passthrough();
 const patchUserSchema = newUserSchema.partial();
@@ -94,7 +109,7 @@ function listParams(ctx: Context): { top: number; skip: number; filter: FilterNo
   if (!Number.isInteger(top) || top < 1 || top > 999) throw new MonbanError('validation_failed', '$top must be an integer from 1 to 999.');
   const skipToken = one(q.$skiptoken);
   const skip = skipToken ? Number(Buffer.from(skipToken, 'base64url').toString('utf8')) : 0;
-  if (!Number.isInteger(skip) || skip < 0) throw new MonbanError('validation_failed', '$skiptoken is not valid.');
+  if (!Number.isSafeInteger(skip) || skip < 0) throw new MonbanError('validation_failed', '$skiptoken is not valid.');
   const filterText = one(q.$filter);
   const selectText = one(q.$select);
   return { top, skip, filter: filterText ? parseFilter(filterText) : undefined, select: selectText?.split(',').map((s) => s.trim()).filter(Boolean), count: one(q.$count) === 'true' };
