@@ -5,6 +5,7 @@ import Router from '@koa/router';
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
+import { keyCredentialsSchema, prepareKeyCredentials } from '../directory/certificates.js';
 import type { Directory } from '../directory/directory.js';
 import { graphAppId, rolePermissions } from '../directory/well-known.js';
 import { errorCatalogue, MonbanError } from '../errors/catalogue.js';
@@ -99,6 +100,7 @@ const newAppSchema = z.object({
   api: z.object({ oauth2PermissionScopes: z.array(z.object({ id: z.string().uuid(), value: z.string().min(1), description: z.string().optional() }).passthrough()).optional() }).passthrough().optional(),
   tokenSigningAlgorithm: z.enum(['ES256', 'RS256']).optional(),
 }).passthrough();
+const patchAppSchema = newAppSchema.partial().extend({ keyCredentials: keyCredentialsSchema.optional() });
 const addPasswordSchema = z.object({ passwordCredential: z.object({ displayName: z.string().max(256).nullable().optional(), endDateTime: z.string().datetime().optional() }).optional() });
 
 function listParams(ctx: Context): { top: number; skip: number; filter: FilterNode | undefined; select: string[] | undefined; count: boolean } {
@@ -234,7 +236,30 @@ export function adminRouter(deps: AdminDeps): Router {
   });
   router.get('/applications/:id', need('Application.Read.All'), async (ctx) => {
     const app = await deps.directory.requireApplication(ctx.params.id ?? '');
-    ctx.body = applicationJson(app, await deps.directory.listSecrets(app.id));
+    ctx.body = { '@odata.context': `${base}/$metadata#applications/$entity`, ...applicationJson(app, await deps.directory.listSecrets(app.id), await deps.directory.certificatesOf(app.id)) };
+  });
+  router.patch('/applications/:id', need('Application.ReadWrite.All'), async (ctx) => {
+    const body = await parseBody(ctx, patchAppSchema);
+    const app = await deps.directory.requireApplication(ctx.params.id ?? '');
+    // Everything is checked before anything is written: a bad certificate changes nothing.
+    const certificates = body.keyCredentials === undefined ? undefined
+      : await prepareKeyCredentials(body.keyCredentials, await deps.directory.certificatesOf(app.id), new Date());
+    const current = JSON.parse(app.redirect_uris) as string[];
+    const web = body.web?.redirectUris !== undefined || body.spa?.redirectUris !== undefined
+      ? [...(body.web?.redirectUris ?? []), ...(body.spa?.redirectUris ?? [])] : current.filter((u) => u.startsWith('https://'));
+    const publicUris = body.publicClient?.redirectUris ?? current.filter((u) => !u.startsWith('https://'));
+    const redirectsChanged = body.web?.redirectUris !== undefined || body.spa?.redirectUris !== undefined || body.publicClient?.redirectUris !== undefined;
+    await deps.directory.updateApplication(app.id, {
+      displayName: body.displayName,
+      publicClient: body.isFallbackPublicClient,
+      redirectUris: redirectsChanged ? [...web, ...publicUris] : undefined,
+      identifierUris: body.identifierUris,
+      appRoles: body.appRoles,
+      scopes: body.api?.oauth2PermissionScopes?.map((s) => ({ id: s.id, value: s.value, description: s.description ?? s.value })),
+      tokenSigningAlg: body.tokenSigningAlgorithm,
+    });
+    if (certificates) await deps.directory.replaceCertificates(app.id, certificates);
+    ctx.status = 204;
   });
   router.delete('/applications/:id', need('Application.ReadWrite.All'), async (ctx) => { await deps.directory.deleteApplication(ctx.params.id ?? ''); ctx.status = 204; });
   router.post('/applications/:id/addPassword', need('Application.ReadWrite.All'), async (ctx) => {

@@ -1,4 +1,5 @@
 // Directory rows as Graph JSON.
+import { keyCredentialJson, type StoredCertificate } from '../directory/certificates.js';
 import type { ApplicationRow, GroupRow, ServicePrincipalRow, UserRow, SecretInfo } from '../directory/directory.js';
 
 export const userJson = (u: UserRow) => ({
@@ -12,7 +13,7 @@ export const groupJson = (g: GroupRow) => ({
   securityEnabled: g.security_enabled === 1, mailEnabled: false, groupTypes: [], createdDateTime: g.created_at,
 });
 
-export const applicationJson = (a: ApplicationRow, secrets: SecretInfo[] = []) => ({
+export const applicationJson = (a: ApplicationRow, secrets: SecretInfo[] = [], certificates: StoredCertificate[] = []) => ({
   id: a.id, appId: a.app_id, displayName: a.display_name, createdDateTime: a.created_at,
   isFallbackPublicClient: a.public_client === 1,
   identifierUris: JSON.parse(a.identifier_uris) as string[],
@@ -21,6 +22,7 @@ export const applicationJson = (a: ApplicationRow, secrets: SecretInfo[] = []) =
   web: { redirectUris: (JSON.parse(a.redirect_uris) as string[]).filter((u) => u.startsWith('https://')) },
   publicClient: { redirectUris: (JSON.parse(a.redirect_uris) as string[]).filter((u) => !u.startsWith('https://')) },
   passwordCredentials: secrets.map((s) => ({ keyId: s.keyId, displayName: s.displayName, hint: s.hint, startDateTime: s.startDateTime, endDateTime: s.endDateTime, secretText: null })),
+  keyCredentials: certificates.map(keyCredentialJson),
   tokenSigningAlgorithm: a.token_alg,
 });
 

@@ -7,6 +7,7 @@ import { generateClientSecret, hashPassword, hashSecret, verifyPassword, verifyS
 import { MonbanError } from '../errors/catalogue.js';
 import type { Database, ApplicationTable, GroupTable, ServicePrincipalTable, UserTable } from '../store/schema.js';
 import type { Store } from '../store/database.js';
+import type { NewCertificate, StoredCertificate } from './certificates.js';
 import { builtInResources, type PermissionDef } from './well-known.js';
 
 export type UserRow = UserTable;
@@ -405,15 +406,40 @@ export class Directory {
     const app = await this.requireApplication(applicationId);
     const keyId = randomUUID();
     await this.#db.insertInto('app_certificates').values({
-      key_id: keyId, application_id: app.id, display_name: displayName, public_jwk: JSON.stringify({ ...publicJwk, kid: keyId }),
+      key_id: keyId, application_id: app.id, display_name: displayName, public_jwk: JSON.stringify({ kid: keyId, ...publicJwk }),
       thumbprint, start_at: this.#now(), end_at: endDateTime,
     }).execute();
     return keyId;
   }
 
-  async certificatesOf(applicationId: string): Promise<{ keyId: string; jwk: Record<string, unknown>; thumbprint: string; endDateTime: string; displayName: string | null }[]> {
-    const rows = await this.#db.selectFrom('app_certificates').selectAll().where('application_id', '=', applicationId).execute();
-    return rows.map((r) => ({ keyId: r.key_id, jwk: JSON.parse(r.public_jwk) as Record<string, unknown>, thumbprint: r.thumbprint, endDateTime: r.end_at, displayName: r.display_name }));
+  /** Replaces the application's certificates with exactly these, in one transaction (Graph PATCH keyCredentials). */
+  async replaceCertificates(applicationId: string, certificates: readonly NewCertificate[]): Promise<void> {
+    const app = await this.requireApplication(applicationId);
+    try {
+      await this.#db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('app_certificates').where('application_id', '=', app.id).execute();
+        for (const c of certificates) {
+          await tx.insertInto('app_certificates').values({
+            key_id: c.keyId, application_id: app.id, display_name: c.displayName, public_jwk: JSON.stringify(c.jwk),
+            thumbprint: c.thumbprint, start_at: c.startDateTime, end_at: c.endDateTime,
+          }).execute();
+        }
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new MonbanError('conflict', 'A key credential with one of these keyIds already exists on another application.');
+      throw e;
+    }
+  }
+
+  /** The application's certificates; with `activeOnly`, only those valid now (client authentication). */
+  async certificatesOf(applicationId: string, options: { activeOnly?: boolean } = {}): Promise<StoredCertificate[]> {
+    let query = this.#db.selectFrom('app_certificates').selectAll().where('application_id', '=', applicationId);
+    if (options.activeOnly) {
+      const now = this.#now();
+      query = query.where('start_at', '<=', now).where('end_at', '>', now);
+    }
+    const rows = await query.orderBy('start_at').orderBy('key_id').execute();
+    return rows.map((r) => ({ keyId: r.key_id, displayName: r.display_name, thumbprint: r.thumbprint, jwk: JSON.parse(r.public_jwk) as Record<string, unknown>, startDateTime: r.start_at, endDateTime: r.end_at }));
   }
 
   // ---- app-role grants (application permissions) ----------------------------------------

@@ -1,24 +1,42 @@
 // Maps a directory application to oidc-provider client metadata. Applications accept every
 // authentication method they hold credentials for (as the reference does), so the method
 // is chosen per request from what the caller presented.
-import type { ClientMetadata } from 'oidc-provider';
+import Provider, { type ClientMetadata } from 'oidc-provider';
 import type { Directory } from '../directory/directory.js';
 import { currentAttempt } from '../signin/attempt.js';
 
 export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/**
+ * How the caller authenticates: known on the token endpoint from the sign-in attempt; on the
+ * other endpoints that authenticate clients (introspection, revocation) read from the request
+ * oidc-provider is handling, so an application holding both a secret and a certificate can use
+ * either there too.
+ */
+function presentedAuthMethod(): ClientAuthMethod | undefined {
+  const fromAttempt = currentAttempt()?.presentedAuthMethod;
+  if (fromAttempt) return fromAttempt;
+  const ctx = Provider.ctx;
+  if (!ctx) return undefined;
+  if (ctx.headers.authorization?.toLowerCase().startsWith('basic ')) return 'client_secret_basic';
+  const params = ctx.oidc?.params;
+  if (params?.client_assertion) return 'private_key_jwt';
+  if (params?.client_secret) return 'client_secret_post';
+  return undefined;
+}
 
 export async function clientMetadataFor(directory: Directory, appId: string): Promise<ClientMetadata | undefined> {
   const app = await directory.getApplicationByAppId(appId);
   if (!app) return undefined;
   const sp = await directory.getServicePrincipalByAppId(appId);
   if (sp?.built_in) return undefined; // resources, not clients
-  const [secrets, certificates] = await Promise.all([directory.listSecrets(app.id), directory.certificatesOf(app.id)]);
+  const [secrets, certificates] = await Promise.all([directory.listSecrets(app.id), directory.certificatesOf(app.id, { activeOnly: true })]);
   const publicClient = app.public_client === 1;
   const available: ClientAuthMethod[] = [];
   if (secrets.length > 0) available.push('client_secret_basic', 'client_secret_post');
   if (certificates.length > 0) available.push('private_key_jwt');
   if (publicClient || available.length === 0) available.push('none');
-  const presented = currentAttempt()?.presentedAuthMethod;
+  const presented = presentedAuthMethod();
   const method = presented && available.includes(presented) ? presented : available[0] ?? 'none';
   const redirectUris = JSON.parse(app.redirect_uris) as string[];
   const native = publicClient || redirectUris.some((u) => u.startsWith('http://') || !/^https?:/.test(u));

@@ -9,7 +9,8 @@ export function aadstsFor(info: ProtocolErrorInfo): { code: number; text: string
     case 'invalid_client':
       if (d.includes('not found')) return { code: 700016, text: 'Application not found in the directory.' };
       if (d.includes('expired')) return { code: 7000222, text: 'The provided client secret keys are expired.' };
-      if (d.includes('assertion') || d.includes('jwt')) return { code: 700027, text: 'Client assertion failed signature validation.' };
+      // jose's verification failures of a client assertion: no key matched, or none verified.
+      if (d.includes('assertion') || d.includes('jwt') || d.includes('signature') || d.includes('key set') || d.includes('alg mismatch')) return { code: 700027, text: 'Client assertion failed signature validation.' };
       return { code: 7000215, text: 'Invalid client secret provided.' };
     case 'invalid_grant':
       if (d.includes('already used')) return { code: 70000, text: 'The provided grant has already been used; every token issued from it has been revoked.' };
