@@ -49,6 +49,36 @@ describe('admin API, roles, operations and CLI', () => {
     assert.equal(denied.body.error.code, 'Authorization_RequestDenied');
   });
 
+  test('consent: a user is asked; an administrator consents for the organization; then nobody is asked', async () => {
+    const app = await graph<{ id: string; appId: string }>(m, admin, 'POST', '/applications', { displayName: 'Mail reader', web: { redirectUris: [redirectUri] } });
+    const secret = await graph<{ secretText: string }>(m, admin, 'POST', `/applications/${app.body.id}/addPassword`, {});
+    const config = await client.discovery(new URL(m.bootstrap.issuer), app.body.appId, secret.body.secretText);
+    for (const [upn, pw] of [['consent1@monban.local', 'Consent-Passw0rd!'], ['consent2@monban.local', 'Consent-Passw0rd!']] as const) {
+      await graph(m, admin, 'POST', '/users', { userPrincipalName: upn, displayName: upn, passwordProfile: { password: pw } });
+    }
+    const signIn = async (username: string, password: string, options: { consentForOrganization?: boolean }): Promise<{ consent: boolean; landed: string }> => {
+      const url = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid https://graph.microsoft.com/User.Read', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      const context = await newContext(browser);
+      const seen = { consent: false };
+      try {
+        const landed = await signInInBrowser(await context.newPage(), url.href, redirectUri, { username, password }, { ...options, seen });
+        return { consent: seen.consent, landed };
+      } finally {
+        await context.close();
+      }
+    };
+    const first = await signIn('consent1@monban.local', 'Consent-Passw0rd!', {});
+    assert.equal(first.consent, true, 'a user consents for themselves');
+    await assert.rejects(signIn('consent2@monban.local', 'Consent-Passw0rd!', { consentForOrganization: true }), /AADSTS90094/, 'a user may not consent for the organization');
+    const byAdmin = await signIn(m.bootstrap.adminUser.userPrincipalName, m.bootstrap.adminUser.password, { consentForOrganization: true });
+    assert.equal(byAdmin.consent, true);
+    const grants = await graph<{ value: { clientId: string; consentType: string; scope: string }[] }>(m, admin, 'GET', '/oauth2PermissionGrants');
+    assert.ok(grants.body.value.some((g) => g.clientId === app.body.appId && g.consentType === 'AllPrincipals' && g.scope.includes('User.Read')));
+    const second = await signIn('consent2@monban.local', 'Consent-Passw0rd!', {});
+    assert.equal(second.consent, false, 'covered by admin consent: no prompt');
+    assert.ok(new URL(second.landed).searchParams.get('code'));
+  });
+
   test('directory roles: assignments are created, listed and checked', async () => {
     const u = await graph<{ id: string }>(m, admin, 'POST', '/users', { userPrincipalName: 'reader@monban.local', displayName: 'Reader' });
     const created = await graph<{ id: string; roleDefinitionId: string }>(m, admin, 'POST', '/roleManagement/directory/roleAssignments', { roleDefinitionId: '5d6b6bb7-de71-4623-b4af-96380a352509', principalId: u.body.id, directoryScopeId: '/' });

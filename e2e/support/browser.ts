@@ -18,7 +18,15 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
  * Opens the authorize URL, signs in with a password on Monban's pages, answers "stay signed
  * in?" and accepts consent when asked; resolves with the URL the provider redirected to.
  */
-export async function signInInBrowser(page: Page, authorizeUrl: string, redirectPrefix: string, user: { username: string; password: string }, options: { staySignedIn?: boolean } = {}): Promise<string> {
+export interface SignInOptions {
+  staySignedIn?: boolean;
+  /** Tick "Consent on behalf of your organization" when the consent page shows. */
+  consentForOrganization?: boolean;
+  /** Filled in: which pages were shown. */
+  seen?: { consent: boolean };
+}
+
+export async function signInInBrowser(page: Page, authorizeUrl: string, redirectPrefix: string, user: { username: string; password: string }, options: SignInOptions = {}): Promise<string> {
   let redirected: string | undefined;
   // The redirect back to the application arrives as a 302/303; Playwright's route() does not
   // see redirect targets, so the request event is watched instead (the page need not load).
@@ -27,6 +35,7 @@ export async function signInInBrowser(page: Page, authorizeUrl: string, redirect
   });
   await page.goto(authorizeUrl);
   for (let step = 0; step < 6 && !redirected; step++) {
+    if (await page.locator('#error').count() && !(await page.locator('#password').count())) throw new Error(`sign-in refused: ${await page.locator('#error').innerText()}`);
     if (await page.locator('#password').count()) {
       if (!(await page.locator('#username').inputValue())) await page.fill('#username', user.username);
       await page.fill('#password', user.password);
@@ -37,6 +46,12 @@ export async function signInInBrowser(page: Page, authorizeUrl: string, redirect
       await page.click(options.staySignedIn === false ? '#no' : '#yes');
       await page.waitForLoadState('load');
     } else if (await page.locator('#accept').count()) {
+      if (options.seen) options.seen.consent = true;
+      if (options.consentForOrganization) {
+        if (await page.locator('input[name=forOrganization]').count()) await page.check('input[name=forOrganization]');
+        // Not offered to this user: forge the field, as a hostile client would, so the server's own check is exercised.
+        else await page.evaluate("(() => { const i = document.createElement('input'); i.type = 'hidden'; i.name = 'forOrganization'; i.value = 'yes'; document.querySelector('form').appendChild(i); })()");
+      }
       await page.click('#accept');
       await page.waitForLoadState('load');
     } else {

@@ -10,6 +10,7 @@ import { adminRouter } from './admin/api.js';
 import { conditionalAccessRoutes } from './admin/conditional-access.js';
 import { directoryRoleRoutes } from './admin/directory-roles.js';
 import { RoleAssignments } from './directory/role-assignments.js';
+import { PermissionGrants } from './directory/permission-grants.js';
 import { ensureTenant, ensureTls } from './bootstrap/bootstrap.js';
 import { ConditionalAccessStore } from './conditional-access/store.js';
 import { systemClock, type Clock } from './clock.js';
@@ -85,9 +86,10 @@ export async function startServer(config: ServerConfig, options: { clock?: Clock
   const pipeline = new SignInPipeline(directory, lockout, conditionalAccess, clock);
   const provider = await createProvider({ origin, tenantId, store, directory, keys, pipeline, recorder, clock });
   const uiRouter = new Router();
-  mountInteractions(uiRouter, { provider, directory, pipeline, recorder, lockout, clock, tenantId });
+  const permissionGrants = new PermissionGrants(store.db, clock);
+  mountInteractions(uiRouter, { provider, permissionGrants, directory, pipeline, recorder, lockout, clock, tenantId });
   const publicJwks = keys.jwks.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub);
-  const admin = adminRouter({ directory, signIns: new SignInLogQuery(store.db), issuer, publicJwks, origin, extensions: [conditionalAccessRoutes(conditionalAccess, directory), directoryRoleRoutes(new RoleAssignments(store.db, clock))] });
+  const admin = adminRouter({ directory, signIns: new SignInLogQuery(store.db), issuer, publicJwks, origin, extensions: [conditionalAccessRoutes(conditionalAccess, directory), directoryRoleRoutes(new RoleAssignments(store.db, clock), new PermissionGrants(store.db, clock))] });
   const app = buildApp({ tenantId, domains: [tenant?.defaultDomain ?? 'monban.local'], provider, adminRouter: admin, uiRouter, metrics, logger, isReady: () => ready });
   handler = app.callback();
 

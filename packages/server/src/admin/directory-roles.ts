@@ -2,6 +2,7 @@
 // directoryRoles with their members, and roleManagement/directory/roleAssignments.
 import type Router from '@koa/router';
 import { z } from 'zod';
+import type { PermissionGrants } from '../directory/permission-grants.js';
 import type { RoleAssignments } from '../directory/role-assignments.js';
 import { directoryRoles } from '../directory/well-known.js';
 import { MonbanError } from '../errors/catalogue.js';
@@ -13,7 +14,7 @@ const assignmentSchema = z.object({
   directoryScopeId: z.literal('/').optional(),
 }).passthrough();
 
-export function directoryRoleRoutes(assignments: RoleAssignments) {
+export function directoryRoleRoutes(assignments: RoleAssignments, permissionGrants: PermissionGrants) {
   return (router: Router, h: AdminHelpers): void => {
     const read = h.need('Directory.Read.All', 'User.Read.All');
     const write = h.need('User.ReadWrite.All');
@@ -28,6 +29,8 @@ export function directoryRoleRoutes(assignments: RoleAssignments) {
       ctx.body = { '@odata.context': `${h.base}/$metadata#roleManagement/directory/roleAssignments/$entity`, ...(await assignments.create(parsed.data.roleDefinitionId, parsed.data.principalId)) };
     });
     router.delete('/roleManagement/directory/roleAssignments/:id', write, async (ctx) => { await assignments.remove(ctx.params.id ?? ''); ctx.status = 204; });
+
+    router.get('/oauth2PermissionGrants', read, async (ctx) => h.page(ctx, 'oauth2PermissionGrants', (await permissionGrants.list()) as unknown as Record<string, unknown>[]));
 
     // Activated roles: Monban uses the template id as the directoryRole id.
     router.get('/directoryRoles', read, async (ctx) => {

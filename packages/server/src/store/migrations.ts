@@ -166,11 +166,28 @@ const conditionalAccess: Migration = {
   },
 };
 
+// Delegated permission grants (Graph oauth2PermissionGrant): admin consent for everyone.
+const permissionGrants: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createTable('permission_grants')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('client_app_id', 'text', (c) => c.notNull())
+      .addColumn('resource', 'text', (c) => c.notNull())
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('consent_type', 'text', (c) => c.notNull())
+      .addColumn('principal_id', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('permission_grants_client').on('permission_grants').column('client_app_id').execute();
+  },
+};
+
 export function migrationsFor(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: async () => ({
       '0001_initial': initial(dialect),
       '0002_conditional_access': conditionalAccess,
+      '0003_permission_grants': permissionGrants,
     }),
   };
 }

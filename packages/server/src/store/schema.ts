@@ -161,7 +161,18 @@ export interface AuthStrengthTable {
   modified_at: string;
 }
 
+export interface PermissionGrantTable {
+  id: string;
+  client_app_id: string;
+  resource: string; // resource indicator as requested (e.g. https://graph.microsoft.com)
+  scope: string; // space-separated full scope names
+  consent_type: string; // 'AllPrincipals' | 'Principal'
+  principal_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
+  permission_grants: PermissionGrantTable;
   ca_policies: CaPolicyTable;
   auth_strengths: AuthStrengthTable;
   tenant: TenantTable;

@@ -12,10 +12,12 @@ import { SmartLockout } from '../signin/lockout.js';
 import type { SignInPipeline } from '../signin/pipeline.js';
 import type { SignInRecorder } from '../signin/record.js';
 import { globalAdministratorRoleId } from '../directory/well-known.js';
+import type { PermissionGrants } from '../directory/permission-grants.js';
 import { consentPage, errorPage, signInPage, staySignedInPage, type PageError } from './pages.js';
 
 export interface InteractionDeps {
   provider: Provider;
+  permissionGrants: PermissionGrants;
   directory: Directory;
   pipeline: SignInPipeline;
   recorder: SignInRecorder;
@@ -51,7 +53,10 @@ export function mountInteractions(router: Router, deps: InteractionDeps): void {
     const missingOidc = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
     const missingResource = (details.prompt.details.missingResourceScopes as Record<string, string[]> | undefined) ?? {};
     const resourceScopes = Object.values(missingResource).flat();
-    if (resourceScopes.length === 0) {
+    // Nothing to ask when only sign-in scopes are missing, or an administrator already
+    // consented for everyone (unless the client insists with prompt=consent).
+    const forced = details.prompt.reasons.includes('consent_prompt');
+    if (resourceScopes.length === 0 || (!forced && await deps.permissionGrants.coversAll(String(details.params.client_id), missingResource))) {
       await grantAndFinish(ctx, missingOidc, missingResource);
       return;
     }
@@ -78,7 +83,20 @@ export function mountInteractions(router: Router, deps: InteractionDeps): void {
       await provider.interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: 'AADSTS65004: The user declined to consent to access the app.' }, { mergeWithLastSubmission: false });
       return;
     }
-    await grantAndFinish(ctx, (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [], (details.prompt.details.missingResourceScopes as Record<string, string[]> | undefined) ?? {});
+    const missingResource = (details.prompt.details.missingResourceScopes as Record<string, string[]> | undefined) ?? {};
+    if (form(ctx).forOrganization === 'yes') {
+      // Only a Global Administrator may consent for the whole organization.
+      const accountId = details.session?.accountId;
+      const isAdmin = accountId ? (await directory.roleTemplateIdsOf(accountId)).includes(globalAdministratorRoleId) : false;
+      if (!isAdmin) {
+        ctx.type = 'html';
+        ctx.status = 403;
+        ctx.body = errorPage({ code: 90094, sentence: 'Consent on behalf of the organization needs an administrator.' });
+        return;
+      }
+      for (const [resource, scopes] of Object.entries(missingResource)) await deps.permissionGrants.grantForAll(String(details.params.client_id), resource, scopes);
+    }
+    await grantAndFinish(ctx, (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [], missingResource);
   });
 
   router.post('/:tenant/login/:uid', async (ctx) => {
