@@ -91,10 +91,10 @@ function statusField(pid: number, field: string): string | undefined {
   return line?.slice(field.length + 1).trim();
 }
 
-/** Resident set size now and at its peak, in MiB. */
-export function memoryMiB(pid: number): { rss: number; peak: number } {
-  const kb = (f: string): number => Number((statusField(pid, f) ?? '0 kB').split(/\s+/)[0]) / 1024;
-  return { rss: Math.round(kb('VmRSS') * 10) / 10, peak: Math.round(kb('VmHWM') * 10) / 10 };
+/** Resident set size now (and its anonymous and file-backed parts) and at its peak, in MiB. */
+export function memoryMiB(pid: number): { rss: number; anon: number; file: number; peak: number } {
+  const mib = (f: string): number => Math.round(Number((statusField(pid, f) ?? '0 kB').split(/\s+/)[0]) / 102.4) / 10;
+  return { rss: mib('VmRSS'), anon: mib('RssAnon'), file: mib('RssFile'), peak: mib('VmHWM') };
 }
 
 export const allowedCores = (pid: number | 'self'): string => statusField(pid === 'self' ? process.pid : pid, 'Cpus_allowed_list') ?? '?';
