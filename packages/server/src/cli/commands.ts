@@ -12,6 +12,7 @@ import { parseFilter } from '../odata/filter.js';
 import { openStore, type Store } from '../store/database.js';
 import { applicationJson, groupJson, userJson } from '../admin/graph-shapes.js';
 import { mkdirSync } from 'node:fs';
+import { policyUsage, runPolicyCommand } from './policy-commands.js';
 
 const usage = `Usage: monban <command> [options]
 
@@ -22,6 +23,7 @@ const usage = `Usage: monban <command> [options]
   apps secret add ID_OR_APPID [--name NAME]
   logs [--filter ODATA] [--top N]
   keys rotate
+${policyUsage}
 
 Every command takes --data, --database and --json.`;
 
@@ -29,6 +31,7 @@ const options = {
   data: { type: 'string' }, port: { type: 'string' }, database: { type: 'string' }, json: { type: 'boolean' },
   upn: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true },
   public: { type: 'boolean' }, filter: { type: 'string' }, top: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  out: { type: 'string' }, policies: { type: 'string' }, signin: { type: 'string' }, directory: { type: 'string' }, state: { type: 'string' },
 } as const;
 
 function print(json: boolean, value: unknown, text: string): void {
@@ -59,6 +62,9 @@ export async function runCli(argv: string[]): Promise<number> {
       process.on('SIGINT', stop);
       return 0;
     }
+
+    // Opens the store itself, and not at all for lint/what-if on files (--policies).
+    if (command === 'policy') return await runPolicyCommand(sub, rest, { json, out: values.out, policies: values.policies, signin: values.signin, directory: values.directory, state: values.state }, config);
 
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const store: Store = await openStore(config.databaseUrl);
@@ -148,8 +154,8 @@ export async function runCli(argv: string[]): Promise<number> {
     const err = e instanceof MonbanError ? e
       : e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS') ? new MonbanError('validation_failed', e.message)
       : new MonbanError('internal_error', e instanceof Error ? e.message : undefined);
-    if (json) process.stderr.write(`${JSON.stringify({ error: { code: errorCatalogue[err.code].graphCode, message: err.message, innerError: { 'monban-code': err.code } } })}\n`);
-    else process.stderr.write(`monban: ${err.code}: ${err.message}\n`);
+    if (json) process.stderr.write(`${JSON.stringify({ error: { code: errorCatalogue[err.code].graphCode, message: err.message, innerError: { 'monban-code': err.code, ...(err.details.length ? { details: err.details } : {}) } } })}\n`);
+    else process.stderr.write(`monban: ${err.code}: ${err.message}\n${err.details.map((d) => `  ${d.target}: ${d.message}\n`).join('')}`);
     return 1;
   }
 }
