@@ -53,6 +53,23 @@ describe('openid-client: code + PKCE in Chromium, refresh, userinfo, logout', ()
     assert.equal(info.preferred_username, user.username);
   });
 
+  test('prompt=login and max_age=0 ask for the password despite the session; login_hint fills in the username', async () => {
+    const build = (extra: Record<string, string>): string => client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', ...extra,
+    }).href;
+    for (const extra of [{ prompt: 'login' }, { max_age: '0' }] as Record<string, string>[]) {
+      const page = await context.newPage();
+      await page.goto(build(extra));
+      assert.equal(await page.locator('#password').count(), 1, `${JSON.stringify(extra)} shows the password page`);
+      await page.close();
+    }
+    const fresh = await newContext(browser);
+    const page = await fresh.newPage();
+    await page.goto(build({ login_hint: user.username }));
+    assert.equal(await page.locator('#username').inputValue(), user.username);
+    await fresh.close();
+  });
+
   test('single sign-on while the session lives; RP-initiated logout ends it', async () => {
     const page = await context.newPage();
     let landed: string | undefined;
@@ -82,7 +99,8 @@ describe('openid-client: code + PKCE in Chromium, refresh, userinfo, logout', ()
 
   test('refresh rotates the token; replaying the old one is refused and revokes the family', async () => {
     const first = tokens.refresh_token ?? '';
-    const refreshed = await client.refreshTokenGrant(config, first);
+    // As MSAL does: ask for offline_access again on refresh.
+    const refreshed = await client.refreshTokenGrant(config, first, { scope: 'openid profile offline_access' });
     assert.ok(refreshed.refresh_token && refreshed.refresh_token !== first, 'rotated');
     await assert.rejects(client.refreshTokenGrant(config, first), (e: unknown) => e instanceof client.ResponseBodyError && e.error === 'invalid_grant');
     await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token ?? ''), (e: unknown) => e instanceof client.ResponseBodyError && e.error === 'invalid_grant', 'the whole family is revoked');

@@ -85,6 +85,39 @@ describe('monban serve', () => {
     assert.equal(unauth.status, 401);
   });
 
+  test('access tokens are ES256 by default and RS256 for a resource application that asks for it', async () => {
+    const token = await adminToken(m);
+    assert.equal(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).alg, 'ES256');
+    const api = await graph<{ appId: string; id: string }>(m, token, 'POST', '/applications', {
+      displayName: 'RS256 API', identifierUris: ['api://rs256-api'], tokenSigningAlgorithm: 'RS256',
+      appRoles: [{ id: '6f1b6a4e-0000-4000-8000-000000000001', value: 'Data.Read', allowedMemberTypes: ['Application'] }],
+    });
+    assert.equal(api.status, 201);
+    const res = await fetch(`${m.origin}/${m.bootstrap.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: m.bootstrap.adminClient.clientId, client_secret: m.bootstrap.adminClient.clientSecret, scope: 'api://rs256-api/.default' }),
+    });
+    const body = await res.json() as { access_token: string };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    const [header, payload] = body.access_token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>);
+    assert.equal(header?.alg, 'RS256');
+    assert.equal(payload?.aud, api.body.appId);
+    const jwks = await (await fetch(`${m.origin}/${m.bootstrap.tenantId}/discovery/v2.0/keys`)).json() as { keys: { kid: string; alg: string; d?: string }[] };
+    assert.ok(jwks.keys.some((k) => k.kid === header?.kid && k.alg === 'RS256'));
+    assert.ok(jwks.keys.every((k) => k.d === undefined), 'no private parts published');
+  });
+
+  test('scopes for two resources in one request are refused with AADSTS70011/700022', async () => {
+    const res = await fetch(`${m.origin}/${m.bootstrap.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: m.bootstrap.adminClient.clientId, client_secret: m.bootstrap.adminClient.clientSecret, scope: 'https://graph.microsoft.com/.default api://rs256-api/.default' }),
+    });
+    const body = await res.json() as { error: string; error_codes: number[] };
+    assert.equal(res.status, 400);
+    assert.equal(body.error, 'invalid_scope');
+    assert.deepEqual(body.error_codes, [700022]);
+  });
+
   test('SIGTERM exits 0; a second start reuses tenant, keys and bootstrap', async () => {
     const { tenantId, adminClient } = m.bootstrap;
     const dataDir = m.dataDir;

@@ -34,11 +34,16 @@ export function assertNot5xx(answer: Answer, context: string): void {
 }
 
 /**
- * Node's HTTP parser refuses a request line and headers over 16 KB with an empty 431 before
- * any of our code runs; that transport limit is the one answer exempt from the shape checks.
+ * Node's HTTP parser refuses a request line and headers over 16 KB before any route runs; the
+ * server's clientError handler answers 431 with a Graph-shaped sentence, whatever the endpoint.
+ * That transport limit is checked here and then exempt from the endpoint's own shape checks.
  */
 export function isTransportRefusal(answer: Answer): boolean {
-  return answer.status === 431 && answer.text === '';
+  if (answer.status !== 431) return false;
+  const body = JSON.parse(answer.text) as { error?: { code?: unknown; message?: unknown } };
+  assert.equal(body.error?.code, 'BadRequest');
+  assert.ok(typeof body.error?.message === 'string' && body.error.message.length > 20, 'the 431 says why');
+  return true;
 }
 
 const parseJson = (answer: Answer, context: string): unknown => {

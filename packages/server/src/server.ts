@@ -58,6 +58,14 @@ export async function startServer(config: ServerConfig, options: { clock?: Clock
   };
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => handler(req, res));
   server.keepAliveTimeout = 5000;
+  // Requests Node's parser refuses (header block over 16 KB, malformed request line) still get
+  // a sentence in the Graph error shape, not an empty answer.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) { socket.destroy(); return; }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({ error: { code: 'BadRequest', message: tooLarge ? 'The request line and headers are larger than 16 KB; send large parameters in a POST body.' : 'The request could not be parsed as HTTP.', innerError: { 'monban-code': 'invalid_request_body' } } });
+    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -58,7 +58,13 @@ export function kyselyAdapterFactory(db: Kysely<Database>, clock: Clock): (name:
           const attempt = currentAttempt();
           if (attempt) attempt.reuseDetected = true;
           // A second redemption of a one-time credential revokes everything issued from its grant.
-          if (row?.grant_id) await db.deleteFrom('oidc_payloads').where('grant_id', '=', row.grant_id).execute();
+          // The grant itself goes too, so a token the winner of a race saves afterwards is dead on arrival.
+          if (row?.grant_id) {
+            await db.deleteFrom('oidc_payloads').where((eb) => eb.or([
+              eb('grant_id', '=', row.grant_id),
+              eb.and([eb('model', '=', 'Grant'), eb('id', '=', sha256(`Grant:${row.grant_id ?? ''}`))]),
+            ])).execute();
+          }
           throw new errors.InvalidGrant('refresh token already used');
         }
       },

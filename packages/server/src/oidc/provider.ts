@@ -363,9 +363,18 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       await deps.recorder.write(attempt, { errorCode: code, failureReason: text, reason: 'request_too_large' });
       return;
     }
-    (ctx.req as IncomingMessage & { body?: Buffer }).body = body;
     const form = new URLSearchParams(body.toString('utf8'));
     const grantType = form.get('grant_type');
+    // MSAL asks for offline_access again on every refresh; the reference accepts it there, while
+    // oidc-provider would refuse a scope the refresh token does not carry (it never carries
+    // offline_access, see decision 0004). It asks for nothing a refresh token does not already give.
+    const scopeParam = form.get('scope');
+    if (grantType === 'refresh_token' && scopeParam?.split(' ').includes('offline_access')) {
+      form.set('scope', scopeParam.split(' ').filter((s) => s !== 'offline_access').join(' '));
+      (ctx.req as IncomingMessage & { body?: Buffer }).body = Buffer.from(form.toString());
+    } else {
+      (ctx.req as IncomingMessage & { body?: Buffer }).body = body;
+    }
     const flow: SignInAttempt['flow'] = grantType === 'client_credentials' ? 'client_credentials'
       : grantType === 'refresh_token' ? 'refresh_token' : grantType === 'authorization_code' ? 'authorization_code' : 'other';
     const attempt = newAttempt(clock, ctx.req, ctx.ip || null, flow);
