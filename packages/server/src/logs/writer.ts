@@ -12,6 +12,7 @@ export class SignInLogWriter {
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
   #written = 0;
+  #batches = 0;
   onWritten: ((record: SignInRecord) => void) | undefined;
 
   constructor(db: Kysely<Database>) {
@@ -20,6 +21,11 @@ export class SignInLogWriter {
 
   get written(): number {
     return this.#written;
+  }
+
+  /** Transactions committed so far (group commit makes this far smaller than `written` under load). */
+  get batches(): number {
+    return this.#batches;
   }
 
   append(record: SignInRecord): Promise<void> {
@@ -46,6 +52,7 @@ export class SignInLogWriter {
           }))).execute();
         });
         this.#written += batch.length;
+        this.#batches += 1;
         for (const p of batch) { this.onWritten?.(p.record); p.resolve(); }
       } catch (e) {
         for (const p of batch) p.reject(e);
