@@ -243,7 +243,7 @@ export function adminRouter(deps: AdminDeps): Router {
     const app = await deps.directory.requireApplication(ctx.params.id ?? '');
     // Everything is checked before anything is written: a bad certificate changes nothing.
     const certificates = body.keyCredentials === undefined ? undefined
-      : await prepareKeyCredentials(body.keyCredentials, await deps.directory.certificatesOf(app.id), new Date());
+      : await prepareKeyCredentials(body.keyCredentials, await deps.directory.certificatesOf(app.id), deps.directory.now());
     const current = JSON.parse(app.redirect_uris) as string[];
     const web = body.web?.redirectUris !== undefined || body.spa?.redirectUris !== undefined
       ? [...(body.web?.redirectUris ?? []), ...(body.spa?.redirectUris ?? [])] : current.filter((u) => u.startsWith('https://'));

@@ -60,6 +60,11 @@ export class Directory {
     return this.#clock.now().toISOString();
   }
 
+  /** The directory's clock: validity checks made before a write use the same time as the write. */
+  now(): Date {
+    return this.#clock.now();
+  }
+
   // ---- tenant ---------------------------------------------------------------------------
   async getTenant(): Promise<Tenant | undefined> {
     const row = await this.#db.selectFrom('tenant').selectAll().executeTakeFirst();
