@@ -212,6 +212,18 @@ describe('oauth4webapi: discovery, private_key_jwt, code + PKCE, introspection, 
     assert.equal(after.active, false);
   });
 
+  test('PATCH of other properties leaves keyCredentials and the other platform\'s redirect URIs alone', async () => {
+    const res = await graph(m, admin, 'PATCH', `/applications/${app.id}`, { displayName: 'Certificate app (renamed)', publicClient: { redirectUris: ['http://localhost'] } });
+    assert.equal(res.status, 204);
+    const shown = await graph<{ displayName: string; keyCredentials: KeyCredential[]; web: { redirectUris: string[] }; publicClient: { redirectUris: string[] } }>(m, admin, 'GET', `/applications/${app.id}`);
+    assert.equal(shown.body.displayName, 'Certificate app (renamed)');
+    assert.deepEqual(shown.body.web.redirectUris, [redirectUri]);
+    assert.deepEqual(shown.body.publicClient.redirectUris, ['http://localhost']);
+    assert.equal(shown.body.keyCredentials.length, 1);
+    const sps = await graph<{ value: { appId: string; displayName: string }[] }>(m, admin, 'GET', `/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${app.appId}'`)}`);
+    assert.equal(sps.body.value[0]?.displayName, 'Certificate app (renamed)', 'the service principal follows');
+  });
+
   test('replacing keyCredentials with an empty set removes the certificate: the assertion is refused', async () => {
     const res = await graph(m, admin, 'PATCH', `/applications/${app.id}`, { keyCredentials: [] });
     assert.equal(res.status, 204);
