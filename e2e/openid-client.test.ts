@@ -53,11 +53,11 @@ describe('openid-client: code + PKCE in Chromium, refresh, userinfo, logout', ()
     assert.equal(info.preferred_username, user.username);
   });
 
-  test('prompt=login and max_age=0 ask for the password despite the session; login_hint fills in the username', async () => {
+  test('prompt=login, prompt=select_account and max_age=0 ask for the password despite the session; login_hint fills in the username', async () => {
     const build = (extra: Record<string, string>): string => client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', ...extra,
     }).href;
-    for (const extra of [{ prompt: 'login' }, { max_age: '0' }] as Record<string, string>[]) {
+    for (const extra of [{ prompt: 'login' }, { max_age: '0' }, { prompt: 'select_account' }] as Record<string, string>[]) {
       const page = await context.newPage();
       await page.goto(build(extra));
       assert.equal(await page.locator('#password').count(), 1, `${JSON.stringify(extra)} shows the password page`);
@@ -68,6 +68,11 @@ describe('openid-client: code + PKCE in Chromium, refresh, userinfo, logout', ()
     await page.goto(build({ login_hint: user.username }));
     assert.equal(await page.locator('#username').inputValue(), user.username);
     await fresh.close();
+    // select_account completes like a sign-in and returns a code.
+    const other = await newContext(browser);
+    const landed = await signInInBrowser(await other.newPage(), build({ prompt: 'select_account', state: 'sa' }), redirectUri, user);
+    assert.ok(new URL(landed).searchParams.get('code'), landed);
+    await other.close();
   });
 
   test('single sign-on while the session lives; RP-initiated logout ends it', async () => {

@@ -3,7 +3,7 @@
 // every token request through the one sign-in pipeline.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import Provider, { errors, type Adapter, type Configuration } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Adapter, type Configuration } from 'oidc-provider';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import { graphAppId } from '../directory/well-known.js';
@@ -140,6 +140,13 @@ export function newAttempt(clock: Clock, req: IncomingMessage, ip: string | null
   };
 }
 
+/** oidc-provider's prompts plus `select_account`, which MSAL sends and the reference honours (the sign-in page). */
+function interactionsPolicy(): interactionPolicy.Prompt[] {
+  const policy = interactionPolicy.base();
+  policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
+  return [...policy];
+}
+
 export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   const { directory, tenantId, clock } = deps;
   const routes = routesFor(tenantId);
@@ -225,6 +232,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       },
     },
     interactions: {
+      policy: interactionsPolicy(),
       url: (_ctx, interaction) => `/${tenantId}/login/${interaction.uid}`,
     },
     // oidc-provider drops offline_access unless prompt=consent (OIDC Core 11); clients of the

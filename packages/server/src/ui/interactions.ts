@@ -45,7 +45,7 @@ export function mountInteractions(router: Router, deps: InteractionDeps): void {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     ctx.type = 'html';
     ctx.set('cache-control', 'no-store');
-    if (details.prompt.name === 'login') {
+    if (details.prompt.name === 'login' || details.prompt.name === 'select_account') {
       ctx.body = signInPage(base(details.uid), await appName(details.params.client_id), typeof details.params.login_hint === 'string' ? details.params.login_hint : undefined);
       return;
     }
@@ -166,6 +166,7 @@ export function mountInteractions(router: Router, deps: InteractionDeps): void {
       ctx.body = errorPage({ code: 900144, sentence: 'This sign-in step was reached without a password step; start the sign-in again.' });
       return;
     }
-    await provider.interactionFinished(ctx.req, ctx.res, { login: { ...login, remember: form(ctx).remember === 'yes' } }, { mergeWithLastSubmission: false });
+    const selected = details.prompt.name === 'select_account' ? { select_account: {} } : {};
+    await provider.interactionFinished(ctx.req, ctx.res, { login: { ...login, remember: form(ctx).remember === 'yes' }, ...selected }, { mergeWithLastSubmission: false });
   });
 }
