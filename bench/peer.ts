@@ -84,7 +84,7 @@ const server = createServer({ cert: readFileSync(settings.certFile), key: readFi
 server.keepAliveTimeout = 5000; // as Monban
 await new Promise<void>((resolve) => server.listen(settings.port, '127.0.0.1', () => resolve()));
 process.stdout.write(`BENCH_PEER_READY ${JSON.stringify({
-  tokenPath: '/token', resource, scope: resourceScope, refreshScope: `openid profile ${resourceScope}`, refreshTokens,
+  tokenPath: '/token', resource, scope: resourceScope, refreshScope: `openid profile offline_access ${resourceScope}`, refreshTokens,
 })}\n`);
 
 const stop = (): void => { server.close(() => process.exit(0)); server.closeIdleConnections(); };

@@ -3,7 +3,8 @@
 //
 //   npm run bench -- [--seconds 10] [--connections 16] [--rounds 1] [--scenarios client_credentials,refresh_token]
 //                    [--server-core 0] [--load-core 1] [--no-pin] [--profile] [--keep-data] [--out bench/results]
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -89,7 +90,7 @@ async function measured(pid: number, run: () => Promise<LoadResult>): Promise<Se
 
 const dataDir = mkdtempSync(join(resolve(flags['data-root'] ?? tmpdir()), 'monban-bench-'));
 const loadAtStart = loadavg().map((v) => Math.round(v * 100) / 100);
-if ((loadAtStart[0] ?? 0) > 0.5) log(`note: load average ${loadAtStart.join(' ')} before the run; other work on this machine disturbs the figures (see "other load" in the report).`);
+if ((loadAtStart[0] ?? 0) > 0.5) log(`note: load average ${loadAtStart.join(' ')} before the run; other work on this machine lowers the rps figures; compare CPU ms/request (see bench/README.md).`);
 let monban: StartedMonban | undefined;
 let peer: StartedPeer | undefined;
 try {
@@ -200,7 +201,7 @@ try {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version, kernel: release(), dataDirFs: filesystemOf(dataDir), loadAverageAtStart: loadAtStart },
     settings: { seconds, connections, rounds, serverCore: serverCore ?? null, loadCore: loadCore ?? null, families },
-    versions: { oidcProvider: peer.oidcProviderVersion, monban: (JSON.parse(readFileSync(join(root, 'packages/server/package.json'), 'utf8')) as { version: string }).version },
+    versions: { oidcProvider: peer.oidcProviderVersion, monban: (JSON.parse(readFileSync(join(root, 'packages/server/package.json'), 'utf8')) as { version: string }).version, ...gitState() },
     transport: 'HTTPS (TLS 1.3, P-256 certificate from the Monban data directory), HTTP/1.1 keep-alive',
     monban: { firstStart, secondStart, idleRssMiB: secondStart.rssMiB, peakRssMiB: monbanMem.peak, accessTokenAlg: monbanAlg },
     peer: { idleRssMiB: peerIdle, peakRssMiB: peerMem.peak, msToReady: Math.round(peer.msToReady), accessTokenAlg: peerAlg },
@@ -259,6 +260,16 @@ function printProfile(scenario: string, s: ReturnType<typeof summariseProfile>):
   for (const i of s.inclusive) process.stdout.write(`  ${String(i.share).padStart(5)}%  ${i.label}\n`);
   process.stdout.write('  top functions (self):\n');
   for (const f of s.topFunctions.slice(0, 15)) process.stdout.write(`  ${String(f.share).padStart(5)}%  ${f.fn}\n`);
+}
+
+/** The commit measured: HEAD, whether the server's sources differ from it, and when dist was built. */
+function gitState(): { commit: string; sourceChanged: boolean; distBuiltAt: string } {
+  const git = (...args: string[]): string => { try { return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim(); } catch { return '?'; } };
+  return {
+    commit: git('rev-parse', '--short', 'HEAD'),
+    sourceChanged: git('status', '--porcelain', '--', 'packages/server/src', 'packages/policy/src') !== '',
+    distBuiltAt: statSync(join(root, 'packages/server/dist/cli/main.js')).mtime.toISOString(),
+  };
 }
 
 function filesystemOf(path: string): string {

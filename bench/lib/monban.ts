@@ -38,14 +38,9 @@ export async function startMonban(opts: { dataDir: string; port: number; core: n
 export const readBootstrap = (dataDir: string): Bootstrap => JSON.parse(readFileSync(join(dataDir, 'bootstrap.json'), 'utf8')) as Bootstrap;
 
 export const graphScope = 'https://graph.microsoft.com/.default';
-/** Asked for at sign-in. */
+/** Asked for at sign-in and on every refresh, as MSAL does (the OIDC scopes plus the resource's). */
 export const signInScope = 'openid profile offline_access https://graph.microsoft.com/User.Read';
-/**
- * Asked for on every refresh. Not offline_access: Monban's refresh tokens do not carry it
- * (oidc-provider drops it without prompt=consent), and asking for it is refused with
- * AADSTS70011, so the peer is asked the same way.
- */
-export const refreshScope = 'openid profile https://graph.microsoft.com/User.Read';
+export const refreshScope = signInScope;
 
 export async function clientCredentials(http: HttpsClient, origin: string, b: Bootstrap): Promise<Reply> {
   return http.call(`${origin}/${b.tenantId}/oauth2/v2.0/token`, {
