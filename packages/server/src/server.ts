@@ -97,7 +97,7 @@ export async function startServer(config: ServerConfig, options: { clock?: Clock
   const permissionGrants = new PermissionGrants(store.db, clock);
   mountInteractions(uiRouter, { provider, permissionGrants, directory, pipeline, recorder, lockout, clock, tenantId });
   const publicJwks = keys.jwks.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub);
-  const admin = adminRouter({ directory, signIns: new SignInLogQuery(store.db), issuer, publicJwks, origin, extensions: [conditionalAccessRoutes(conditionalAccess, directory), directoryRoleRoutes(new RoleAssignments(store.db, clock), new PermissionGrants(store.db, clock))] });
+  const admin = adminRouter({ directory, signIns: new SignInLogQuery(store.db), issuer, publicJwks, origin, extensions: [conditionalAccessRoutes(conditionalAccess, directory), directoryRoleRoutes(new RoleAssignments(store.db, clock, () => directory.forget()), new PermissionGrants(store.db, clock))] });
   const app = buildApp({ tenantId, domains: [tenant?.defaultDomain ?? 'monban.local'], provider, adminRouter: admin, uiRouter, metrics, logger, isReady: () => ready });
   handler = app.callback();
 

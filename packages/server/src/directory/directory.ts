@@ -52,8 +52,42 @@ export class Directory {
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   constructor(store: Store, clock: Clock) {
-    this.#db = store.db;
+    // Every write through this directory empties the read cache, before and after it runs.
+    const writes = new WeakSet<object>();
+    this.#db = store.db.withPlugin({
+      transformQuery: (args) => {
+        if (args.node.kind !== 'SelectQueryNode') { writes.add(args.queryId); this.#cache.clear(); }
+        return args.node;
+      },
+      transformResult: async (args) => {
+        if (writes.has(args.queryId)) this.#cache.clear();
+        return args.result;
+      },
+    });
     this.#clock = clock;
+  }
+
+  // Read-mostly lookups on every token request (applications, service principals, secrets,
+  // certificates, grants, memberships) are cached for a short time. Writes here clear the
+  // cache at once; writes by another process (a second server, the CLI) are seen within
+  // `cacheMs` (docs/decisions/0007-directory-read-cache.md).
+  static readonly cacheMs = 2000;
+  readonly #cache = new Map<string, { at: number; value: Promise<unknown> }>();
+
+  /** Drops cached reads now; for writers that bypass this class (role assignments). */
+  forget(): void {
+    this.#cache.clear();
+  }
+
+  #cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.#cache.get(key);
+    if (hit && now - hit.at < Directory.cacheMs) return hit.value as Promise<T>;
+    const value = load();
+    this.#cache.set(key, { at: now, value });
+    // Absence and failures are not remembered: a new object must be usable at once.
+    value.then((v) => { if (v === undefined) this.#cache.delete(key); }, () => this.#cache.delete(key));
+    return value;
   }
 
   #now(): string {
@@ -220,7 +254,11 @@ export class Directory {
   }
 
   /** Every group the object belongs to, directly or through nested groups. */
-  async transitiveGroupIds(memberId: string, db: Kysely<Database> | Transaction<Database> = this.#db): Promise<string[]> {
+  transitiveGroupIds(memberId: string): Promise<string[]> {
+    return this.#cached(`groups-of:${memberId}`, () => this.#transitiveGroupIds(memberId, this.#db));
+  }
+
+  async #transitiveGroupIds(memberId: string, db: Kysely<Database> | Transaction<Database>): Promise<string[]> {
     const seen = new Set<string>();
     let frontier = [memberId];
     while (frontier.length > 0) {
@@ -241,7 +279,11 @@ export class Directory {
       .execute();
   }
 
-  async roleTemplateIdsOf(principalId: string): Promise<string[]> {
+  roleTemplateIdsOf(principalId: string): Promise<string[]> {
+    return this.#cached(`roles-of:${principalId}`, () => this.#roleTemplateIdsOf(principalId));
+  }
+
+  async #roleTemplateIdsOf(principalId: string): Promise<string[]> {
     const groups = await this.transitiveGroupIds(principalId);
     const rows = await this.#db.selectFrom('role_assignments').select('role_template_id')
       .where('principal_id', 'in', [principalId, ...groups]).execute();
@@ -308,7 +350,7 @@ export class Directory {
   }
 
   getApplicationByAppId(appId: string): Promise<ApplicationRow | undefined> {
-    return this.#db.selectFrom('applications').selectAll().where('app_id', '=', appId).executeTakeFirst();
+    return this.#cached(`app:${appId}`, () => this.#db.selectFrom('applications').selectAll().where('app_id', '=', appId).executeTakeFirst());
   }
 
   async requireApplication(idOrAppId: string): Promise<ApplicationRow> {
@@ -353,7 +395,7 @@ export class Directory {
   }
 
   getServicePrincipalByAppId(appId: string): Promise<ServicePrincipalRow | undefined> {
-    return this.#db.selectFrom('service_principals').selectAll().where('app_id', '=', appId).executeTakeFirst();
+    return this.#cached(`sp:${appId}`, () => this.#db.selectFrom('service_principals').selectAll().where('app_id', '=', appId).executeTakeFirst());
   }
 
   getServicePrincipal(id: string): Promise<ServicePrincipalRow | undefined> {
@@ -365,7 +407,11 @@ export class Directory {
   }
 
   /** Resolves a resource by identifier URI (e.g. https://graph.microsoft.com) or app id (or api://appId). */
-  async findResource(identifier: string): Promise<ApplicationRow | undefined> {
+  findResource(identifier: string): Promise<ApplicationRow | undefined> {
+    return this.#cached(`resource:${identifier}`, () => this.#findResource(identifier));
+  }
+
+  async #findResource(identifier: string): Promise<ApplicationRow | undefined> {
     const trimmed = identifier.replace(/\/+$/, '');
     const guid = trimmed.replace(/^api:\/\//, '');
     const byAppId = await this.getApplicationByAppId(guid);
@@ -389,7 +435,11 @@ export class Directory {
     return { ...info, secretText };
   }
 
-  async listSecrets(applicationId: string): Promise<SecretInfo[]> {
+  listSecrets(applicationId: string): Promise<SecretInfo[]> {
+    return this.#cached(`secrets:${applicationId}`, () => this.#listSecrets(applicationId));
+  }
+
+  async #listSecrets(applicationId: string): Promise<SecretInfo[]> {
     const rows = await this.#db.selectFrom('app_secrets').selectAll().where('application_id', '=', applicationId).execute();
     return rows.map((r) => ({ keyId: r.key_id, displayName: r.display_name, hint: r.hint, startDateTime: r.start_at, endDateTime: r.end_at }));
   }
@@ -402,8 +452,8 @@ export class Directory {
   /** True when the presented secret matches one of the application's unexpired secrets. */
   async verifyClientSecret(appId: string, presented: string): Promise<boolean> {
     const now = this.#now();
-    const rows = await this.#db.selectFrom('app_secrets').innerJoin('applications', 'applications.id', 'app_secrets.application_id')
-      .select(['app_secrets.secret_hash', 'app_secrets.end_at']).where('applications.app_id', '=', appId).execute();
+    const rows = await this.#cached(`secret-hashes:${appId}`, () => this.#db.selectFrom('app_secrets').innerJoin('applications', 'applications.id', 'app_secrets.application_id')
+      .select(['app_secrets.secret_hash', 'app_secrets.end_at']).where('applications.app_id', '=', appId).execute());
     return rows.some((r) => r.end_at > now && verifySecret(r.secret_hash, presented));
   }
 
@@ -437,14 +487,17 @@ export class Directory {
   }
 
   /** The application's certificates; with `activeOnly`, only those valid now (client authentication). */
-  async certificatesOf(applicationId: string, options: { activeOnly?: boolean } = {}): Promise<StoredCertificate[]> {
-    let query = this.#db.selectFrom('app_certificates').selectAll().where('application_id', '=', applicationId);
-    if (options.activeOnly) {
+  certificatesOf(applicationId: string, options: { activeOnly?: boolean } = {}): Promise<StoredCertificate[]> {
+    const all = this.#cached(`certificates:${applicationId}`, async () => {
+      const rows = await this.#db.selectFrom('app_certificates').selectAll().where('application_id', '=', applicationId).orderBy('start_at').orderBy('key_id').execute();
+      return rows.map((r): StoredCertificate => ({ keyId: r.key_id, displayName: r.display_name, thumbprint: r.thumbprint, jwk: JSON.parse(r.public_jwk) as Record<string, unknown>, startDateTime: r.start_at, endDateTime: r.end_at }));
+    });
+    if (!options.activeOnly) return all;
+    // Validity is judged now, on the directory's clock, not when the list was read.
+    return all.then((list) => {
       const now = this.#now();
-      query = query.where('start_at', '<=', now).where('end_at', '>', now);
-    }
-    const rows = await query.orderBy('start_at').orderBy('key_id').execute();
-    return rows.map((r) => ({ keyId: r.key_id, displayName: r.display_name, thumbprint: r.thumbprint, jwk: JSON.parse(r.public_jwk) as Record<string, unknown>, startDateTime: r.start_at, endDateTime: r.end_at }));
+      return list.filter((c) => c.startDateTime <= now && c.endDateTime > now);
+    });
   }
 
   // ---- app-role grants (application permissions) ----------------------------------------
@@ -456,7 +509,11 @@ export class Directory {
   }
 
   /** The app-role values (e.g. User.ReadWrite.All) the client application holds on a resource. */
-  async appRolesGranted(clientAppId: string, resource: ApplicationRow): Promise<string[]> {
+  appRolesGranted(clientAppId: string, resource: ApplicationRow): Promise<string[]> {
+    return this.#cached(`app-roles:${clientAppId}:${resource.app_id}`, () => this.#appRolesGranted(clientAppId, resource));
+  }
+
+  async #appRolesGranted(clientAppId: string, resource: ApplicationRow): Promise<string[]> {
     const client = await this.getServicePrincipalByAppId(clientAppId);
     const resourceSp = await this.getServicePrincipalByAppId(resource.app_id);
     if (!client || !resourceSp) return [];

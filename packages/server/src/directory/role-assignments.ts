@@ -10,7 +10,7 @@ import { directoryRoles } from './well-known.js';
 export interface RoleAssignment { id: string; roleDefinitionId: string; principalId: string; directoryScopeId: '/'; createdDateTime: string }
 
 export class RoleAssignments {
-  constructor(private readonly db: Kysely<Database>, private readonly clock: Clock) {}
+  constructor(private readonly db: Kysely<Database>, private readonly clock: Clock, private readonly changed: () => void = () => undefined) {}
 
   async list(): Promise<RoleAssignment[]> {
     const rows = await this.db.selectFrom('role_assignments').selectAll().orderBy('created_at').orderBy('id').execute();
@@ -28,11 +28,13 @@ export class RoleAssignments {
     if (existing) throw new MonbanError('conflict', 'The principal already holds this role.');
     const row = { id: randomUUID(), role_template_id: roleDefinitionId, principal_id: principalId, created_at: this.clock.now().toISOString() };
     await this.db.insertInto('role_assignments').values(row).execute();
+    this.changed();
     return { id: row.id, roleDefinitionId, principalId, directoryScopeId: '/', createdDateTime: row.created_at };
   }
 
   async remove(id: string): Promise<void> {
     const res = await this.db.deleteFrom('role_assignments').where('id', '=', id).executeTakeFirst();
+    this.changed();
     if (Number(res.numDeletedRows) === 0) throw new MonbanError('not_found', `No role assignment has the id "${id}".`);
   }
 }
