@@ -1,6 +1,10 @@
-// Opens the store: SQLite (the embedded default, WAL, synchronous=FULL so a sign-in record
-// whose response was sent survives kill -9) or PostgreSQL, and brings the schema up to date.
+// Opens the store: SQLite (the embedded default) or PostgreSQL, and brings the schema up to
+// date. SQLite runs in WAL mode with synchronous=NORMAL: a commit reaches the operating system
+// at once (it survives kill -9) and `sync()` makes everything committed so far durable against
+// power loss with one fdatasync of the WAL, off the event loop. The sign-in log calls it once
+// per group commit, before any response leaves (docs/decisions/0006-sign-in-log-durability.md).
 import { mkdirSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
@@ -18,6 +22,8 @@ export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
   readonly location: string;
+  /** Makes every transaction committed so far durable (PostgreSQL commits already are). */
+  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,7 +70,7 @@ export async function openStore(url: string): Promise<Store> {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
     const sqlite = new BetterSqlite3(location);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [withoutNulPlugin] });
@@ -76,5 +82,16 @@ export async function openStore(url: string): Promise<Store> {
     const why = error instanceof Error ? error.message : String(error);
     throw new MonbanError('config_invalid', `The database schema could not be brought up to date: ${why}`);
   }
-  return { db, dialect, location, close: () => db.destroy() };
+  let sync = async (): Promise<void> => undefined;
+  let closeWal = async (): Promise<void> => undefined;
+  if (dialect === 'sqlite' && location !== ':memory:') {
+    // fdatasync on our own descriptor of the WAL file flushes the pages SQLite wrote to it.
+    let wal: Promise<FileHandle> | undefined;
+    sync = async () => {
+      wal ??= open(`${location}-wal`, 'r+');
+      await (await wal).datasync();
+    };
+    closeWal = async () => { if (wal) await (await wal).close(); };
+  }
+  return { db, dialect, location, sync, close: async () => { await closeWal(); await db.destroy(); } };
 }
