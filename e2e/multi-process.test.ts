@@ -102,6 +102,10 @@ if (onPostgres) describe(name, () => {
     const won = await graph<SignInLogPage>(a, admin, 'GET', `/auditLogs/signIns?$filter=${encodeURIComponent(`correlationId eq '${winner.correlationId}'`)}`);
     assert.equal(won.body.value.length, 1);
     assert.equal(won.body.value[0]?.status.errorCode, 0);
+    // Reuse revokes the family, grant included: the token the winner just got is dead too.
+    const after = await refresh(a, winner.body.refresh_token ?? '');
+    assert.equal(after.status, 400, `the winner's rotated token is revoked with its family: ${JSON.stringify(after.body)}`);
+    assert.equal(after.body.error, 'invalid_grant');
   });
 
   test('a rotated refresh token replayed on the other process revokes the family', async () => {
