@@ -79,12 +79,25 @@ describe('openid-client: code + PKCE in Chromium, refresh, userinfo, logout', ()
     const page = await context.newPage();
     let landed: string | undefined;
     page.on('request', (r) => { if (r.url().startsWith(redirectUri)) landed = r.url(); });
+    const ssoVerifier = client.randomPKCECodeVerifier();
+    const ssoChallenge = await client.calculatePKCECodeChallenge(ssoVerifier);
     const silent = (): string => client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri, scope: 'openid', prompt: 'none', state: 's1',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+      code_challenge: ssoChallenge, code_challenge_method: 'S256',
     }).href;
     await page.goto(silent()).catch(() => undefined);
-    assert.ok(landed && new URL(landed).searchParams.get('code'), `prompt=none gives a code while signed in: ${landed}`);
+    const ssoCode = landed ? new URL(landed).searchParams.get('code') : null;
+    assert.ok(ssoCode, `prompt=none gives a code while signed in: ${landed}`);
+    // Redeemed, the single sign-on is one sign-in record, satisfied by the browser session.
+    const before = Date.now();
+    const sso = await client.authorizationCodeGrant(config, new URL(landed ?? ''), { pkceCodeVerifier: ssoVerifier, expectedState: 's1' });
+    assert.ok(sso.access_token);
+    const admin = await adminToken(m);
+    const log = await graph<{ value: { createdDateTime: string; isInteractive: boolean; monban?: { flow: string }; authenticationDetails: { authenticationMethod: string; authenticationStepResultDetail: string }[] }[] }>(m, admin, 'GET', `/auditLogs/signIns?$filter=${encodeURIComponent(`userId eq '${userId}'`)}`);
+    const ssoRecord = log.body.value.find((r) => r.monban?.flow === 'single_sign_on' && Date.parse(r.createdDateTime) >= before - 1000);
+    assert.ok(ssoRecord, JSON.stringify(log.body.value.map((r) => r.monban)));
+    assert.equal(ssoRecord.isInteractive, false);
+    assert.equal(ssoRecord.authenticationDetails[0]?.authenticationMethod, 'Previously satisfied');
 
     const logout = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token ?? '', post_logout_redirect_uri: redirectUri, state: 'bye' });
     landed = undefined;

@@ -3,7 +3,7 @@
 // `consume` is atomic, so one refresh token redeemed concurrently on two processes
 // succeeds exactly once; the loser is treated as reuse.
 import type { Kysely } from 'kysely';
-import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Clock } from '../clock.js';
 import { sha256 } from '../crypto/secrets.js';
 import type { Database } from '../store/schema.js';
@@ -11,6 +11,12 @@ import { currentAttempt } from '../signin/attempt.js';
 
 // Bearer credentials: their value must not be recoverable from the database.
 const bearerModels = new Set(['RefreshToken', 'AuthorizationCode', 'AccessToken', 'ClientCredentials', 'DeviceCode', 'BackchannelAuthenticationRequest', 'RegistrationAccessToken', 'InitialAccessToken']);
+
+/** Whether the authorization code was issued by single sign-on (no password typed for it). */
+export async function issuedBySingleSignOn(db: Kysely<Database>, code: string): Promise<boolean> {
+  const row = await db.selectFrom('oidc_payloads').select('payload').where('model', '=', 'AuthorizationCode').where('id', '=', sha256(`AuthorizationCode:${code}`)).executeTakeFirst();
+  return row !== undefined && (JSON.parse(row.payload) as { monbanSingleSignOn?: unknown }).monbanSingleSignOn === true;
+}
 
 export function kyselyAdapterFactory(db: Kysely<Database>, clock: Clock): (name: string) => Adapter {
   const nowSec = (): number => Math.floor(clock.now().getTime() / 1000);
@@ -29,7 +35,9 @@ export function kyselyAdapterFactory(db: Kysely<Database>, clock: Clock): (name:
     };
     return {
       async upsert(id, payload, expiresIn) {
-        const stored: AdapterPayload = { ...payload };
+        const stored: AdapterPayload & { monbanSingleSignOn?: boolean } = { ...payload };
+        // A code issued without an interaction in this request came from browser single sign-on.
+        if (model === 'AuthorizationCode' && Provider.ctx?.oidc && Provider.ctx.oidc.result === undefined) stored.monbanSingleSignOn = true;
         if (bearerModels.has(model)) delete stored.jti;
         const values = {
           model,

@@ -12,7 +12,7 @@ import { currentAttempt, runInAttempt, type SignInAttempt } from '../signin/atte
 import { SignInRefused, type Decision } from '../signin/decision.js';
 import type { SignInPipeline } from '../signin/pipeline.js';
 import type { SignInRecorder } from '../signin/record.js';
-import { kyselyAdapterFactory } from './adapter.js';
+import { issuedBySingleSignOn, kyselyAdapterFactory } from './adapter.js';
 import { clientMetadataFor, type ClientAuthMethod } from './client-metadata.js';
 import { aadstsFor, referenceErrorBody } from './errors.js';
 import { useHashedClientSecrets } from './provider-internals.js';
@@ -407,8 +407,13 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       if (okay && responseBody && typeof responseBody === 'object' && attempt.userId && form.get('client_info') === '1') {
         responseBody.client_info = Buffer.from(JSON.stringify({ uid: attempt.userId, utid: tenantId })).toString('base64url');
       }
-      // A successful code redemption completes the interactive sign-in already logged.
-      if (okay && flow === 'authorization_code') return;
+      // A code from an interactive sign-in completes the sign-in already logged. A code from
+      // browser single sign-on (the session proved the user earlier, nothing was typed) is a
+      // sign-in of its own, satisfied by the session.
+      if (okay && flow === 'authorization_code') {
+        if (!(await issuedBySingleSignOn(deps.store.db, form.get('code') ?? ''))) return;
+        attempt.singleSignOn = true;
+      }
       const errorBody = ctx.body as { error_codes?: number[]; error_description?: string } | undefined;
       const code = okay ? 0 : (errorBody?.error_codes?.[0] ?? 90000);
       const reason = okay ? undefined : attempt.reuseDetected || attempt.error?.detail === 'refresh token already used' ? 'refresh_token_reuse' : attempt.decision?.reason ?? attempt.error?.error;

@@ -21,6 +21,8 @@ export interface SignInAttempt {
   userId?: string | undefined;
   decision?: Decision | undefined;
   reuseDetected: boolean;
+  /** The browser session proved the user earlier; nothing was typed for this sign-in. */
+  singleSignOn?: boolean;
   incomingTokenType: 'none' | 'refreshToken' | 'primaryRefreshToken';
   authenticationMethods: string[];
   /** Set once a record for this attempt has been written. */

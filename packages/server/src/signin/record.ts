@@ -25,7 +25,7 @@ export class SignInRecorder {
     const decision = attempt.decision;
     const appOnly = attempt.flow === 'client_credentials';
     const now = this.clock.now().toISOString();
-    const satisfiedByToken = !attempt.isInteractive && attempt.incomingTokenType !== 'none';
+    const satisfiedByToken = !attempt.isInteractive && (attempt.incomingTokenType !== 'none' || attempt.singleSignOn === true);
     const record: SignInRecord = {
       id: randomUUID(),
       createdDateTime: now,
@@ -39,7 +39,7 @@ export class SignInRecorder {
       resourceDisplayName: resource?.display_name ?? null,
       servicePrincipalId: appOnly ? (clientSp?.id ?? null) : null,
       ipAddress: attempt.ipAddress,
-      clientAppUsed: attempt.isInteractive ? 'Browser' : 'Mobile Apps and Desktop clients',
+      clientAppUsed: attempt.isInteractive || attempt.singleSignOn ? 'Browser' : 'Mobile Apps and Desktop clients',
       isInteractive: attempt.isInteractive,
       signInEventTypes: [appOnly ? 'servicePrincipal' : attempt.isInteractive ? 'interactiveUser' : 'nonInteractiveUser'],
       authenticationProtocol: attempt.flow === 'device_code' ? 'deviceCode' : 'oAuth2',
@@ -54,7 +54,7 @@ export class SignInRecorder {
         authenticationMethod: satisfiedByToken ? 'Previously satisfied' : (methodNames[m] ?? m),
         succeeded: outcome.errorCode === 0,
         authenticationStepRequirement: 'Primary authentication',
-        authenticationStepResultDetail: satisfiedByToken ? 'First factor requirement satisfied by claim in the token' : outcome.errorCode === 0 ? 'Correct password' : (outcome.failureReason ?? 'Failed'),
+        authenticationStepResultDetail: attempt.singleSignOn ? 'First factor requirement satisfied by the browser session' : satisfiedByToken ? 'First factor requirement satisfied by claim in the token' : outcome.errorCode === 0 ? 'Correct password' : (outcome.failureReason ?? 'Failed'),
       })), ...(decision?.mfaSatisfiedByDetail ? [{
         authenticationStepDateTime: attempt.startedAt.toISOString(),
         authenticationMethod: satisfiedByToken ? 'Previously satisfied' : 'Multifactor authentication',
@@ -68,7 +68,7 @@ export class SignInRecorder {
         additionalDetails: outcome.errorCode === 0 ? (decision?.additionalDetails ?? null) : (outcome.failureReason ?? null),
       },
       deviceDetail: { deviceId: '', displayName: '', operatingSystem: '', browser: attempt.userAgent?.slice(0, 120) ?? '', isCompliant: false, isManaged: false, trustType: '' },
-      monban: { flow: attempt.flow, ...(outcome.reason ? { reason: outcome.reason } : {}) },
+      monban: { flow: attempt.singleSignOn ? 'single_sign_on' : attempt.flow, ...(outcome.reason ? { reason: outcome.reason } : {}) },
     };
     await this.writer.append(record);
     return record;
