@@ -113,6 +113,9 @@ describe('openid-client: code + PKCE in Chromium, refresh, userinfo, logout', ()
     landed = undefined;
     await page.goto(silent()).catch(() => undefined);
     assert.equal(landed && new URL(landed).searchParams.get('error'), 'login_required', 'the session is gone');
+    const errorParams = new URL(landed ?? '').searchParams;
+    assert.match(errorParams.get('error_description') ?? '', /^AADSTS50058: /, 'the reference code travels with the error');
+    assert.match(errorParams.get('correlation_id') ?? '', /^[0-9a-f-]{36}$/);
   });
 
   test('refresh rotates the token; replaying the old one is refused and revokes the family', async () => {

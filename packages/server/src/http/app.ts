@@ -35,6 +35,8 @@ export function buildApp(parts: AppParts): Koa {
     const started = process.hrtime.bigint();
     const requested = ctx.get('client-request-id');
     ctx.state.correlationId = /^[0-9a-f-]{36}$/i.test(requested) ? requested : randomUUID();
+    // oidc-provider runs its own Koa context: the id travels on the Node request.
+    (ctx.req as typeof ctx.req & { monbanCorrelationId?: string }).monbanCorrelationId = ctx.state.correlationId as string;
     try {
       await next();
     } catch (e) {

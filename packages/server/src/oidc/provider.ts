@@ -126,8 +126,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 
 export function newAttempt(clock: Clock, req: IncomingMessage, ip: string | null, flow: SignInAttempt['flow'], correlationId?: string): SignInAttempt {
   const requested = req.headers['client-request-id'];
+  const fromApp = (req as IncomingMessage & { monbanCorrelationId?: string }).monbanCorrelationId;
   return {
-    correlationId: correlationId ?? (typeof requested === 'string' && /^[0-9a-f-]{36}$/i.test(requested) ? requested : randomUUID()),
+    correlationId: correlationId ?? fromApp ?? (typeof requested === 'string' && /^[0-9a-f-]{36}$/i.test(requested) ? requested : randomUUID()),
     startedAt: clock.now(),
     ipAddress: ip,
     userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
@@ -353,6 +354,39 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   };
   provider.on('grant.error', remember);
   provider.on('server_error', remember);
+
+  // Authorization errors sent back to the application carry the reference's AADSTS code in
+  // error_description, and trace_id / correlation_id, as the token endpoint's errors do.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (!ctx.path.startsWith(routes.authorization)) return;
+    const location = ctx.response.get('location');
+    if (!location || !/[?&#]error=/.test(location)) return;
+    let target: URL;
+    try {
+      target = new URL(location);
+    } catch {
+      return;
+    }
+    const params = target.hash.length > 1 ? new URLSearchParams(target.hash.slice(1)) : target.searchParams;
+    const error = params.get('error');
+    if (!error) return;
+    const description = params.get('error_description') ?? undefined;
+    const known: Record<string, { code: number; text: string }> = {
+      login_required: { code: 50058, text: 'A silent sign-in was requested but no user is signed in.' },
+      interaction_required: { code: 50076, text: 'The request needs the user to interact; retry without prompt=none.' },
+      consent_required: { code: 65001, text: 'The user or administrator has not consented to use the application.' },
+      access_denied: { code: 65004, text: 'The user declined to consent to access the app.' },
+    };
+    const mapped = known[error] ?? aadstsFor({ error, detail: description, aadsts: undefined });
+    const correlationId = (ctx.req as IncomingMessage & { monbanCorrelationId?: string }).monbanCorrelationId ?? randomUUID();
+    if (!description?.startsWith('AADSTS')) params.set('error_description', `AADSTS${mapped.code}: ${description && known[error] === undefined ? description : mapped.text}`);
+    params.set('error_uri', `${deps.origin}/error?code=${mapped.code}`);
+    params.set('trace_id', correlationId);
+    params.set('correlation_id', correlationId);
+    if (target.hash.length > 1) target.hash = params.toString();
+    ctx.response.set('location', target.toString());
+  });
 
   // Token endpoint: one attempt per request, decided by the pipeline, logged exactly once
   // (durably, before the response leaves), errors in the reference's shape.
