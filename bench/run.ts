@@ -13,7 +13,7 @@ import { autocannonRefresh, wrkPost, type LoadResult } from './lib/load.js';
 import { clientCredentials, graphScope, prepareRefresh, readBootstrap, refreshScope, startMonban, type Bootstrap, type StartedMonban } from './lib/monban.js';
 import { startPeer, type StartedPeer } from './lib/peer.js';
 import { allowedCores, coreTimes, cpuSeconds, freePort, hasTaskset, memoryMiB } from './lib/procs.js';
-import { summariseProfile } from './lib/profile.js';
+import { summariseProfile, type ProfileSummary } from './lib/profile.js';
 import { markdown, type BenchReport, type ScenarioReport, type ServerRun, type StartReport } from './lib/report.js';
 
 const root = new URL('../', import.meta.url).pathname;
@@ -127,7 +127,7 @@ try {
 
   // 2. The peer, on the same core, same certificate.
   peer = await startPeer({ port: await freePort(), core: serverCore, certFile: join(dataDir, 'tls.crt'), keyFile: join(dataDir, 'tls.key'), families });
-  const peerAuth = basicAuth(peer.clientId, peer.clientSecret);
+  let peerAuth = basicAuth(peer.clientId, peer.clientSecret);
   const peerCcBody = new URLSearchParams({ grant_type: 'client_credentials', scope: peer.info.scope }).toString();
   const peerCheck = await http.call(`${peer.origin}${peer.info.tokenPath}`, { headers: { authorization: peerAuth, 'content-type': 'application/x-www-form-urlencoded' }, form: { grant_type: 'client_credentials', scope: peer.info.scope } });
   if (peerCheck.status !== 200) throw new Error(`client credentials on the peer: ${peerCheck.status} ${peerCheck.text}`);
@@ -214,30 +214,46 @@ try {
   const outDir = resolve(flags.out ?? '');
   mkdirSync(outDir, { recursive: true });
 
-  // 5. Optional: where Monban's time goes, one profiled process per scenario (not counted above).
+  // 5. Optional: where the time goes, one profiled process per scenario and server (not counted above).
   if (flags.profile) {
     await monban.proc.stop();
-    const profiles: Record<string, unknown> = {};
+    await peer.proc.stop();
+    const labels: Record<string, RegExp> = {
+      'database access, all (kysely: building, compiling, running queries)': /node_modules\/kysely\//,
+      'SQLite prepare + step (kysely executeQuery; includes waiting for fsync)': /^executeQuery .*sqlite-driver/,
+      'sign-in log writer': /logs\/writer/,
+      'sign-in pipeline': /signin\/pipeline/,
+      'client lookup (clientMetadataFor)': /clientMetadataFor/,
+      'JWT customiser (formats.customizers.jwt)': /^jwt .*oidc\/provider/,
+      'jose (JWT signing)': /node_modules\/jose\//,
+      'WebCrypto jobs': /internal\/crypto\//,
+    };
+    const profiles: Record<string, Record<string, unknown>> = {};
     for (const scenario of scenarios) {
-      const profDir = mkdtempSync(join(tmpdir(), 'monban-bench-prof-'));
-      monban = await startMonban({ dataDir, port: await freePort(), core: serverCore, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] });
-      const r = await runOne(scenario, 'monban', { origin: monban.origin, pid: monban.proc.pid });
-      log(`${scenario} profiled: ${r.rps} rps (profiling slows the server; not a result)`);
-      await monban.proc.stop();
-      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-      if (!file) { problems.push(`no CPU profile for ${scenario}`); continue; }
-      const summary = summariseProfile(join(profDir, file), {
-        'database access, all (kysely: building, compiling, running queries)': /node_modules\/kysely\//,
-        'SQLite prepare + step (kysely executeQuery; includes waiting for fsync)': /^executeQuery .*sqlite-driver/,
-        'sign-in log writer': /logs\/writer/,
-        'sign-in pipeline': /signin\/pipeline/,
-        'client lookup (clientMetadataFor)': /clientMetadataFor/,
-        'JWT customiser (formats.customizers.jwt)': /^jwt .*oidc\/provider/,
-        'jose (JWT signing)': /node_modules\/jose\//,
-        'WebCrypto jobs': /internal\/crypto\//,
-      });
-      profiles[scenario] = { profile: join(profDir, file), ...summary };
-      printProfile(scenario, summary);
+      const sides: Partial<Record<'peer' | 'monban', { summary: ProfileSummary; ok: number }>> = {};
+      for (const who of ['peer', 'monban'] as const) {
+        const profDir = mkdtempSync(join(tmpdir(), `monban-bench-prof-${who}-`));
+        const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', profDir];
+        let target: { origin: string; pid: number };
+        if (who === 'monban') {
+          monban = await startMonban({ dataDir, port: await freePort(), core: serverCore, nodeArgs });
+          target = { origin: monban.origin, pid: monban.proc.pid };
+        } else {
+          peer = await startPeer({ port: await freePort(), core: serverCore, certFile: join(dataDir, 'tls.crt'), keyFile: join(dataDir, 'tls.key'), families, nodeArgs });
+          peerAuth = basicAuth(peer.clientId, peer.clientSecret);
+          peerPool.splice(0, peerPool.length, ...peer.info.refreshTokens);
+          target = { origin: peer.origin, pid: peer.proc.pid };
+        }
+        const r = await runOne(scenario, who, target);
+        log(`${scenario} ${who} profiled: ${r.rps} rps (profiling slows the server; not a result)`);
+        await (who === 'monban' ? monban : peer).proc.stop();
+        const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+        if (!file) { problems.push(`no CPU profile for ${scenario} on ${who}`); continue; }
+        const summary = summariseProfile(join(profDir, file), labels);
+        sides[who] = { summary, ok: r.ok };
+        (profiles[scenario] ??= {})[who] = { profile: join(profDir, file), requests: r.ok, ...summary };
+      }
+      if (sides.peer && sides.monban) printProfiles(scenario, sides.peer, sides.monban);
     }
     writeFileSync(join(outDir, 'profile.json'), `${JSON.stringify(profiles, null, 2)}\n`);
   }
@@ -253,13 +269,22 @@ try {
   if (flags['keep-data']) log(`kept ${dataDir}`); else rmSync(dataDir, { recursive: true, force: true });
 }
 
-function printProfile(scenario: string, s: ReturnType<typeof summariseProfile>): void {
-  process.stdout.write(`\nWhere Monban's CPU time goes, ${scenario} (${s.totalMs} ms sampled):\n`);
-  for (const a of s.byArea.slice(0, 12)) process.stdout.write(`  ${String(a.share).padStart(5)}%  ${a.area}\n`);
-  process.stdout.write('  inclusive:\n');
-  for (const i of s.inclusive) process.stdout.write(`  ${String(i.share).padStart(5)}%  ${i.label}\n`);
-  process.stdout.write('  top functions (self):\n');
-  for (const f of s.topFunctions.slice(0, 15)) process.stdout.write(`  ${String(f.share).padStart(5)}%  ${f.fn}\n`);
+/** Sampled time per successful request, peer beside Monban, by package and by a few labels. */
+function printProfiles(scenario: string, peerSide: { summary: ProfileSummary; ok: number }, monbanSide: { summary: ProfileSummary; ok: number }): void {
+  const perReq = (ms: number, ok: number): string => (ok > 0 ? (ms / ok).toFixed(3) : '-').padStart(7);
+  const busy = (x: { summary: ProfileSummary }): number => x.summary.totalMs - (x.summary.byArea.find((a) => a.area === '(idle)')?.ms ?? 0);
+  process.stdout.write(`\nWhere the time goes, ${scenario}: sampled ms per successful request (idle excluded)\n`);
+  process.stdout.write(`     peer  Monban\n${perReq(busy(peerSide), peerSide.ok)} ${perReq(busy(monbanSide), monbanSide.ok)}  all busy time\n`);
+  const areas = [...new Set([...monbanSide.summary.byArea, ...peerSide.summary.byArea].map((a) => a.area))].filter((a) => a !== '(idle)');
+  const msOf = (x: { summary: ProfileSummary }, area: string): number => x.summary.byArea.find((a) => a.area === area)?.ms ?? 0;
+  areas.sort((a, b) => msOf(monbanSide, b) / monbanSide.ok - msOf(monbanSide, a) / monbanSide.ok);
+  for (const area of areas.slice(0, 12)) process.stdout.write(`${perReq(msOf(peerSide, area), peerSide.ok)} ${perReq(msOf(monbanSide, area), monbanSide.ok)}  ${area} (self)\n`);
+  for (const i of monbanSide.summary.inclusive) {
+    const p = peerSide.summary.inclusive.find((x) => x.label === i.label)?.ms ?? 0;
+    process.stdout.write(`${perReq(p, peerSide.ok)} ${perReq(i.ms, monbanSide.ok)}  ${i.label} (inclusive)\n`);
+  }
+  process.stdout.write('  Monban top functions (self share of samples):\n');
+  for (const f of monbanSide.summary.topFunctions.slice(0, 12)) process.stdout.write(`  ${String(f.share).padStart(5)}%  ${f.fn}\n`);
 }
 
 /** The commit measured: HEAD, whether the server's sources differ from it, and when dist was built. */
@@ -268,8 +293,17 @@ function gitState(): { commit: string; sourceChanged: boolean; distBuiltAt: stri
   return {
     commit: git('rev-parse', '--short', 'HEAD'),
     sourceChanged: git('status', '--porcelain', '--', 'packages/server/src', 'packages/policy/src') !== '',
-    distBuiltAt: statSync(join(root, 'packages/server/dist/cli/main.js')).mtime.toISOString(),
+    distBuiltAt: new Date(newestMtime(join(root, 'packages/server/dist'))).toISOString(),
   };
+}
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return t;
 }
 
 function filesystemOf(path: string): string {
