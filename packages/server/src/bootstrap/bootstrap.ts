@@ -1,16 +1,14 @@
 // First start: tenant, keys, local CA + TLS certificate, bootstrap administrator and admin
-import 'reflect-metadata';
 // application; bootstrap.json (0600) shows their secrets once. Later starts reuse everything.
 import { webcrypto } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
+import { loadX509 } from '../crypto/x509.js';
 import type { Directory } from '../directory/directory.js';
 import { globalAdministratorRoleId, graphAppId, graphAppRoles } from '../directory/well-known.js';
 import { generatePassword } from '../crypto/secrets.js';
 import type { Clock } from '../clock.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export interface BootstrapFile {
   issuer: string;
@@ -33,6 +31,7 @@ export async function ensureTls(dataDir: string, clock: Clock): Promise<TlsMater
   if (existsSync(caCertFile) && existsSync(certFile) && existsSync(keyFile)) {
     return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), caCertFile };
   }
+  const x509 = await loadX509();
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
   const now = clock.now();
   const notAfter = new Date(now.getTime() + 825 * 86_400_000);

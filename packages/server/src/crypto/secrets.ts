@@ -2,16 +2,20 @@
 // generated secrets (client secrets, token handles) carry >= 128 bits of randomness, so a
 // SHA-256 is enough and keeps the token endpoint fast.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import type * as Argon2 from '@node-rs/argon2';
+
+// Loaded on the first password operation: app-only traffic never needs it (~4 MB resident).
+let argon2: Promise<typeof Argon2> | undefined;
+const loadArgon2 = (): Promise<typeof Argon2> => (argon2 ??= import('@node-rs/argon2'));
 
 // OWASP's argon2id baseline (19 MiB, t=2, p=1).
 const argonOptions = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-export const hashPassword = (password: string): Promise<string> => argon2Hash(password, argonOptions);
+export const hashPassword = async (password: string): Promise<string> => (await loadArgon2()).hash(password, argonOptions);
 
 export async function verifyPassword(stored: string, candidate: string): Promise<boolean> {
   try {
-    return await argon2Verify(stored, candidate);
+    return await (await loadArgon2()).verify(stored, candidate);
   } catch {
     return false;
   }

@@ -3,14 +3,13 @@
 // signed by the certificate's private key. The public key is kept as a JWK whose kid is the
 // base64url SHA-1 thumbprint, so an assertion naming the certificate by `kid` or by `x5t`
 // (as the reference's clients do) finds it.
-import 'reflect-metadata';
-import { createPublicKey, randomUUID, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import { createPublicKey, randomUUID } from 'node:crypto';
+import type * as X509 from '@peculiar/x509';
+import { loadX509 } from '../crypto/x509.js';
 import { exportJWK } from 'jose';
 import { z } from 'zod';
 import { MonbanError } from '../errors/catalogue.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 /** A certificate ready to be stored: what the directory keeps for one keyCredential. */
 export interface NewCertificate {
@@ -57,7 +56,8 @@ function decodeBase64(text: string, index: number): Buffer {
 /** Parses one uploaded certificate; throws a Graph validation error naming what is wrong. */
 export async function parseCertificate(base64: string, index: number, now: Date): Promise<Omit<NewCertificate, 'keyId' | 'displayName'>> {
   const der = decodeBase64(base64, index);
-  let cert: x509.X509Certificate;
+  const x509 = await loadX509();
+  let cert: X509.X509Certificate;
   try {
     cert = new x509.X509Certificate(der);
   } catch {

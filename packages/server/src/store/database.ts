@@ -11,7 +11,7 @@ import {
   Kysely, Migrator, OperationNodeTransformer, PostgresDialect, SqliteDialect,
   type KyselyPlugin, type PrimitiveValueListNode, type ValueNode,
 } from 'kysely';
-import pg from 'pg';
+import type Pg from 'pg';
 import { MonbanError } from '../errors/catalogue.js';
 import { migrationsFor } from './migrations.js';
 import type { Database } from './schema.js';
@@ -27,8 +27,16 @@ export interface Store {
   close(): Promise<void>;
 }
 
-// PostgreSQL returns bigint as string by default; our bigints are epoch values that fit a number.
-pg.types.setTypeParser(20, (v: string) => Number(v));
+// pg is loaded only for PostgreSQL URLs (it costs ~15 MB resident on the SQLite default).
+let pgModule: Promise<typeof Pg> | undefined;
+function loadPg(): Promise<typeof Pg> {
+  pgModule ??= import('pg').then(({ default: pg }) => {
+    // PostgreSQL returns bigint as string by default; our bigints are epoch values that fit a number.
+    pg.types.setTypeParser(20, (v: string) => Number(v));
+    return pg;
+  });
+  return pgModule;
+}
 
 export function dialectOf(url: string): DialectName {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
@@ -59,6 +67,7 @@ export async function openStore(url: string): Promise<Store> {
   let db: Kysely<Database>;
   let location: string;
   if (dialect === 'postgres') {
+    const pg = await loadPg();
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection the server ends (restart, failover, DROP ... FORCE) must not crash the
     // process: the pool drops it and opens a new one on the next query.
