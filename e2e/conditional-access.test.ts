@@ -154,6 +154,43 @@ describe('conditional access enforced in the sign-in pipeline', () => {
     assert.equal(rows.filter((r) => r.status.errorCode === 50057).length, 2);
   });
 
+  test('custom authentication strengths and named locations: create, read, update, and no delete while a policy uses them', async () => {
+    const strength = await graph<{ id: string; policyType: string; allowedCombinations: string[] }>(m, admin, 'POST', '/identity/conditionalAccess/authenticationStrength/policies', {
+      displayName: 'Authenticator or key', description: 'push or FIDO2', allowedCombinations: ['password,microsoftAuthenticatorPush', 'fido2'],
+    });
+    assert.equal(strength.status, 201, JSON.stringify(strength.body));
+    assert.equal(strength.body.policyType, 'custom');
+    const base = `/identity/conditionalAccess/authenticationStrength/policies/${strength.body.id}`;
+    assert.equal((await graph(m, admin, 'PATCH', base, { displayName: 'Authenticator or security key' })).status, 204);
+    const updated = await graph<{ currentCombinations: string[] }>(m, admin, 'POST', `${base}/updateAllowedCombinations`, { allowedCombinations: ['fido2', 'windowsHelloForBusiness'] });
+    assert.deepEqual(updated.body.currentCombinations, ['fido2', 'windowsHelloForBusiness']);
+    const bad = await graph<{ error: { message: string } }>(m, admin, 'POST', `${base}/updateAllowedCombinations`, { allowedCombinations: ['carrierPigeon'] });
+    assert.equal(bad.status, 400);
+    assert.equal((await graph(m, admin, 'PATCH', '/identity/conditionalAccess/authenticationStrength/policies/00000000-0000-0000-0000-000000000003', { displayName: 'Mine now' })).status, 403);
+    const modes = await graph<{ value: { id: string }[] }>(m, admin, 'GET', '/identity/conditionalAccess/authenticationStrength/authenticationMethodModes');
+    assert.ok(modes.body.value.some((x) => x.id === 'fido2'));
+
+    const location = await graph<{ id: string }>(m, admin, 'POST', '/identity/conditionalAccess/namedLocations', {
+      '@odata.type': '#microsoft.graph.ipNamedLocation', displayName: 'Office', isTrusted: true, ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '198.51.100.0/24' }],
+    });
+    assert.equal(location.status, 201, JSON.stringify(location.body));
+    const locPath = `/identity/conditionalAccess/namedLocations/${location.body.id}`;
+    assert.equal((await graph(m, admin, 'PATCH', locPath, { '@odata.type': '#microsoft.graph.ipNamedLocation', displayName: 'Head office' })).status, 204);
+    assert.equal((await graph<{ displayName: string }>(m, admin, 'GET', locPath)).body.displayName, 'Head office');
+
+    const policy = await graph<{ id: string }>(m, admin, 'POST', '/identity/conditionalAccess/policies', {
+      displayName: 'Strong auth outside the office', state: 'enabledForReportingButNotEnforced',
+      conditions: { users: { includeUsers: ['All'] }, applications: { includeApplications: ['All'] }, clientAppTypes: ['all'], locations: { includeLocations: ['All'], excludeLocations: [location.body.id] } },
+      grantControls: { operator: 'OR', authenticationStrength: { id: strength.body.id } },
+    });
+    assert.equal(policy.status, 201, JSON.stringify(policy.body));
+    assert.equal((await graph(m, admin, 'DELETE', base)).status, 409, 'a strength in use stays');
+    assert.equal((await graph(m, admin, 'DELETE', locPath)).status, 409, 'a location in use stays');
+    await graph(m, admin, 'DELETE', `/identity/conditionalAccess/policies/${policy.body.id}`);
+    assert.equal((await graph(m, admin, 'DELETE', base)).status, 204);
+    assert.equal((await graph(m, admin, 'DELETE', locPath)).status, 204);
+  });
+
   test('policy validation errors name the dotted path; What If answers under /v1.0 and /beta', async () => {
     const bad = await graph<{ error: { code: string; message: string; innerError: { details?: { target: string }[] } } }>(m, admin, 'POST', '/identity/conditionalAccess/policies', {
       displayName: 'Broken', state: 'sometimes', conditions: { users: { includeUsers: 'All' } }, grantControls: { operator: 'XOR', builtInControls: ['mfa'] },

@@ -2,14 +2,13 @@
 // method modes, named locations, and What If (POST .../evaluate). Create and update answer
 // with the lint findings of the policy set they produce.
 import type Router from '@koa/router';
-import { BUILT_IN_AUTHENTICATION_STRENGTHS, lintPolicies, whatIf, type DirectoryView } from '@monban/policy';
+import { lintPolicies, whatIf, type DirectoryView } from '@monban/policy';
 import { directoryUser, fullDirectoryView } from '../conditional-access/directory-view.js';
-import type { ConditionalAccessStore } from '../conditional-access/store.js';
+import { AUTHENTICATION_METHOD_MODES, type ConditionalAccessStore } from '../conditional-access/store.js';
 import type { Directory } from '../directory/directory.js';
 import { MonbanError } from '../errors/catalogue.js';
 import type { AdminHelpers } from './api.js';
 
-const methodModes = [...new Set(BUILT_IN_AUTHENTICATION_STRENGTHS.flatMap((s) => s.allowedCombinations.flatMap((c) => c.split(','))))].sort();
 
 export function conditionalAccessRoutes(ca: ConditionalAccessStore, directory: Directory) {
   return (router: Router, h: AdminHelpers): void => {
@@ -45,11 +44,24 @@ export function conditionalAccessRoutes(ca: ConditionalAccessStore, directory: D
       ctx.body = found;
     });
     router.post(`${root}/authenticationStrength/policies`, write, async (ctx) => { ctx.status = 201; ctx.body = await ca.createStrength(h.body(ctx)); });
+    router.patch(`${root}/authenticationStrength/policies/:id`, write, async (ctx) => {
+      const body = h.body(ctx);
+      if (body && typeof body === 'object' && 'allowedCombinations' in body) throw new MonbanError('validation_failed', 'allowedCombinations: change it with POST .../updateAllowedCombinations, as in Graph.');
+      await ca.updateStrength(ctx.params.id ?? '', body);
+      ctx.status = 204;
+    });
+    router.post(`${root}/authenticationStrength/policies/:id/updateAllowedCombinations`, write, async (ctx) => {
+      const body = h.body(ctx) as { allowedCombinations?: unknown } | undefined;
+      const updated = await ca.updateStrength(ctx.params.id ?? '', { allowedCombinations: body?.allowedCombinations });
+      ctx.body = { '@odata.context': `${h.base}/$metadata#microsoft.graph.updateAllowedCombinationsResult`, currentCombinations: updated.allowedCombinations };
+    });
     router.delete(`${root}/authenticationStrength/policies/:id`, write, async (ctx) => { await ca.deleteStrength(ctx.params.id ?? ''); ctx.status = 204; });
-    router.get(`${root}/authenticationStrength/authenticationMethodModes`, read, async (ctx) => h.page(ctx, 'identity/conditionalAccess/authenticationStrength/authenticationMethodModes', methodModes.map((id) => ({ id, displayName: id }))));
+    router.get(`${root}/authenticationStrength/authenticationMethodModes`, read, async (ctx) => h.page(ctx, 'identity/conditionalAccess/authenticationStrength/authenticationMethodModes', AUTHENTICATION_METHOD_MODES.map((id) => ({ id, displayName: id }))));
 
     router.get(`${root}/namedLocations`, read, async (ctx) => h.page(ctx, 'identity/conditionalAccess/namedLocations', (await ca.listNamedLocations()) as unknown as Record<string, unknown>[]));
     router.post(`${root}/namedLocations`, write, async (ctx) => { ctx.status = 201; ctx.body = await ca.createNamedLocation(h.body(ctx)); });
+    router.get(`${root}/namedLocations/:id`, read, async (ctx) => { ctx.body = await ca.getNamedLocation(ctx.params.id ?? ''); });
+    router.patch(`${root}/namedLocations/:id`, write, async (ctx) => { await ca.updateNamedLocation(ctx.params.id ?? '', h.body(ctx)); ctx.status = 204; });
     router.delete(`${root}/namedLocations/:id`, write, async (ctx) => { await ca.deleteNamedLocation(ctx.params.id ?? ''); ctx.status = 204; });
 
     router.post(`${root}/evaluate`, read, async (ctx) => {

@@ -28,6 +28,28 @@ export interface PolicySnapshot {
   compiled: CompiledPolicySet;
 }
 
+/** Method modes an authentication strength may combine: those of the built-in strengths, plus the ones the reference lists beside them. */
+export const AUTHENTICATION_METHOD_MODES: readonly string[] = [...new Set([
+  ...BUILT_IN_AUTHENTICATION_STRENGTHS.flatMap((s) => s.allowedCombinations.flatMap((c) => c.split(','))),
+  'email', 'qrCodePin',
+])].sort();
+
+/** Refuses combinations naming a method mode Monban does not know (Graph refuses them too). */
+function unknownModes(input: unknown): Issue[] {
+  const combinations = (input as { allowedCombinations?: unknown } | null)?.allowedCombinations;
+  if (!Array.isArray(combinations)) return [];
+  const issues: Issue[] = [];
+  combinations.forEach((combination, i) => {
+    if (typeof combination !== 'string') return;
+    for (const mode of combination.split(',')) {
+      if (!AUTHENTICATION_METHOD_MODES.includes(mode.trim())) {
+        issues.push({ code: 'unknown_method_mode', path: `allowedCombinations[${i}]`, message: `"${mode.trim()}" is not an authentication method mode (see authenticationMethodModes)` });
+      }
+    }
+  });
+  return issues;
+}
+
 const READ_ONLY = ['id', 'createdDateTime', 'modifiedDateTime', '@odata.context', '@odata.type', '@odata.etag'];
 
 function refuse(errors: readonly Issue[]): MonbanError {
@@ -104,7 +126,26 @@ export class ConditionalAccessStore {
     const candidate = { ...withoutReadOnly(input), id, policyType: 'custom', requirementsSatisfied: 'mfa', createdDateTime: now, modifiedDateTime: now };
     const checked = validateAuthenticationStrength(candidate);
     if (!checked.ok) throw refuse(checked.errors);
+    const unknown = unknownModes(candidate);
+    if (unknown.length > 0) throw refuse(unknown);
     await this.db.insertInto('auth_strengths').values({ id, body: JSON.stringify(checked.value), created_at: now, modified_at: now }).execute();
+    this.#cache = undefined;
+    return checked.value;
+  }
+
+  /** PATCH displayName/description, or `updateAllowedCombinations`; built-in strengths are read-only. */
+  async updateStrength(id: string, patch: unknown): Promise<AuthenticationStrengthPolicy> {
+    if (BUILT_IN_AUTHENTICATION_STRENGTHS.some((s) => s.id === id)) throw new MonbanError('forbidden', 'Built-in authentication strengths cannot be changed.');
+    const row = await this.db.selectFrom('auth_strengths').select('body').where('id', '=', id).executeTakeFirst();
+    if (!row) throw new MonbanError('not_found', `No authentication strength has the id "${id}".`);
+    const existing = JSON.parse(row.body) as AuthenticationStrengthPolicy;
+    const now = this.#now();
+    const candidate = { ...existing, ...withoutReadOnly(patch), id, policyType: 'custom', createdDateTime: existing.createdDateTime, modifiedDateTime: now };
+    const checked = validateAuthenticationStrength(candidate);
+    if (!checked.ok) throw refuse(checked.errors);
+    const unknown = unknownModes(candidate);
+    if (unknown.length > 0) throw refuse(unknown);
+    await this.db.updateTable('auth_strengths').set({ body: JSON.stringify(checked.value), modified_at: now }).where('id', '=', id).execute();
     this.#cache = undefined;
     return checked.value;
   }
@@ -130,6 +171,22 @@ export class ConditionalAccessStore {
     const checked = validateNamedLocation({ ...withoutReadOnly(input), '@odata.type': (input as Record<string, unknown>)['@odata.type'], id, createdDateTime: now, modifiedDateTime: now });
     if (!checked.ok) throw refuse(checked.errors);
     await this.db.insertInto('named_locations').values({ id, display_name: checked.value.displayName, body: JSON.stringify(checked.value), created_at: now, modified_at: now }).execute();
+    this.#cache = undefined;
+    return checked.value;
+  }
+
+  async getNamedLocation(id: string): Promise<NamedLocation> {
+    const row = await this.db.selectFrom('named_locations').select('body').where('id', '=', id).executeTakeFirst();
+    if (!row) throw new MonbanError('not_found', `No named location has the id "${id}".`);
+    return JSON.parse(row.body) as NamedLocation;
+  }
+
+  async updateNamedLocation(id: string, patch: unknown): Promise<NamedLocation> {
+    const existing = await this.getNamedLocation(id);
+    const now = this.#now();
+    const checked = validateNamedLocation({ ...existing, ...withoutReadOnly(patch), '@odata.type': existing['@odata.type'], id, createdDateTime: existing.createdDateTime ?? null, modifiedDateTime: now });
+    if (!checked.ok) throw refuse(checked.errors);
+    await this.db.updateTable('named_locations').set({ display_name: checked.value.displayName, body: JSON.stringify(checked.value), modified_at: now }).where('id', '=', id).execute();
     this.#cache = undefined;
     return checked.value;
   }
