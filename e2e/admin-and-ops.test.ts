@@ -46,6 +46,10 @@ describe('admin API, roles, operations and CLI', () => {
     const userAt = await delegatedToken(app.body.appId, secret.body.secretText, 'plain@monban.local', 'Plain-Passw0rd!');
     const denied = await graph<{ error: { code: string; message: string } }>(m, userAt, 'GET', '/users');
     assert.equal(denied.status, 403);
+    const me = await graph<{ userPrincipalName: string }>(m, userAt, 'GET', '/me');
+    assert.equal(me.status, 200, 'any signed-in user may read /me');
+    assert.equal(me.body.userPrincipalName, 'plain@monban.local');
+    assert.equal((await graph(m, admin, 'GET', '/me')).status, 400, 'an app-only token has no /me');
     assert.equal(denied.body.error.code, 'Authorization_RequestDenied');
   });
 

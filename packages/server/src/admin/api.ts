@@ -30,7 +30,7 @@ export interface AdminHelpers {
   base: string;
 }
 
-interface Caller { permissions: Set<string>; oid: string | undefined }
+interface Caller { permissions: Set<string>; oid: string | undefined; delegated: boolean }
 
 export function graphError(ctx: Context, err: MonbanError): void {
   const entry = errorCatalogue[err.code];
@@ -146,7 +146,7 @@ export function adminRouter(deps: AdminDeps): Router {
         const allowed = new Set((await deps.directory.roleTemplateIdsOf(payload.oid)).flatMap((r) => rolePermissions[r] ?? []));
         for (const s of payload.scp.split(' ')) if (allowed.has(s)) permissions.add(s);
       }
-      ctx.state.caller = { permissions, oid: typeof payload.oid === 'string' ? payload.oid : undefined } satisfies Caller;
+      ctx.state.caller = { permissions, oid: typeof payload.oid === 'string' ? payload.oid : undefined, delegated: typeof payload.scp === 'string' } satisfies Caller;
       await next();
     } catch (e) {
       if (e instanceof MonbanError) { graphError(ctx, e); return; }
@@ -188,6 +188,12 @@ export function adminRouter(deps: AdminDeps): Router {
     const u = await deps.directory.createUser({ ...body, password: body.passwordProfile?.password });
     ctx.status = 201;
     ctx.body = { '@odata.context': `${base}/$metadata#users/$entity`, ...userJson(u) };
+  });
+  // The signed-in user (delegated tokens): needs no directory role, as in Graph (User.Read).
+  router.get('/me', async (ctx) => {
+    const caller = ctx.state.caller as Caller;
+    if (!caller.oid || !caller.delegated) throw new MonbanError('validation_failed', '/me is only valid with a delegated token (a signed-in user); app-only tokens have no "me".');
+    ctx.body = { '@odata.context': `${base}/$metadata#users/$entity`, ...userJson(await deps.directory.requireUser(caller.oid)) };
   });
   router.get('/users/:id', need('User.Read.All'), async (ctx) => { ctx.body = { '@odata.context': `${base}/$metadata#users/$entity`, ...userJson(await deps.directory.requireUser(ctx.params.id ?? '')) }; });
   router.patch('/users/:id', need('User.ReadWrite.All'), async (ctx) => {
