@@ -191,6 +191,35 @@ describe('conditional access enforced in the sign-in pipeline', () => {
     assert.equal((await graph(m, admin, 'DELETE', locPath)).status, 204);
   });
 
+  test('persistent browser "never": no "stay signed in?" question, the session cookie dies with the browser', async () => {
+    const { config, userId } = await setup(m, admin, 'kiosk@monban.local', 'Kiosk-Passw0rd!');
+    const policy = await graph<{ id: string }>(m, admin, 'POST', '/identity/conditionalAccess/policies', {
+      displayName: 'Never persist kiosk sessions', state: 'enabled',
+      conditions: { users: { includeUsers: [userId] }, applications: { includeApplications: ['All'] }, clientAppTypes: ['all'] },
+      sessionControls: { persistentBrowser: { isEnabled: true, mode: 'never' } },
+    });
+    assert.equal(policy.status, 201, JSON.stringify(policy.body));
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+    const context = await newContext(browser);
+    const seen = { consent: false, staySignedIn: false };
+    const landed = await signInInBrowser(await context.newPage(), url.href, redirectUri, { username: 'kiosk@monban.local', password: 'Kiosk-Passw0rd!' }, { seen });
+    assert.ok(new URL(landed).searchParams.get('code'));
+    assert.equal(seen.staySignedIn, false, 'the policy answered the question');
+    const session = (await context.cookies()).find((c) => c.name === 'ESTSAUTH');
+    assert.ok(session, 'a session cookie exists');
+    assert.equal(session.expires, -1, 'and it is not persistent');
+    await context.close();
+    await graph(m, admin, 'DELETE', `/identity/conditionalAccess/policies/${policy.body.id}`);
+    // Without the policy the user is asked, and "Yes" keeps the session across browser restarts.
+    const again = await newContext(browser);
+    const seenAgain = { consent: false, staySignedIn: false };
+    await signInInBrowser(await again.newPage(), url.href, redirectUri, { username: 'kiosk@monban.local', password: 'Kiosk-Passw0rd!' }, { seen: seenAgain, staySignedIn: true });
+    assert.equal(seenAgain.staySignedIn, true);
+    const kept = (await again.cookies()).find((c) => c.name === 'ESTSAUTH');
+    assert.ok(kept && kept.expires > Date.now() / 1000, 'persistent after "Yes"');
+    await again.close();
+  });
+
   test('policy validation errors name the dotted path; What If answers under /v1.0 and /beta', async () => {
     const bad = await graph<{ error: { code: string; message: string; innerError: { details?: { target: string }[] } } }>(m, admin, 'POST', '/identity/conditionalAccess/policies', {
       displayName: 'Broken', state: 'sometimes', conditions: { users: { includeUsers: 'All' } }, grantControls: { operator: 'XOR', builtInControls: ['mfa'] },

@@ -23,7 +23,7 @@ export interface SignInOptions {
   /** Tick "Consent on behalf of your organization" when the consent page shows. */
   consentForOrganization?: boolean;
   /** Filled in: which pages were shown. */
-  seen?: { consent: boolean };
+  seen?: { consent: boolean; staySignedIn?: boolean };
 }
 
 export async function signInInBrowser(page: Page, authorizeUrl: string, redirectPrefix: string, user: { username: string; password: string }, options: SignInOptions = {}): Promise<string> {
@@ -43,6 +43,7 @@ export async function signInInBrowser(page: Page, authorizeUrl: string, redirect
       await page.waitForLoadState('load');
       if (await page.locator('#error').count()) throw new Error(`sign-in refused: ${await page.locator('#error').innerText()}`);
     } else if (await page.locator('#yes').count()) {
+      if (options.seen) options.seen.staySignedIn = true;
       await page.click(options.staySignedIn === false ? '#no' : '#yes');
       await page.waitForLoadState('load');
     } else if (await page.locator('#accept').count()) {

@@ -17,6 +17,8 @@ export interface Decision {
   failedPolicyIds: string[];
   /** Why MFA was not prompted although required ("MFA requirement satisfied by claim in the token"). */
   mfaSatisfiedByDetail: string | undefined;
+  /** Session control of the applied policies: keep the browser session or not ("stay signed in?"). */
+  persistentBrowser?: 'always' | 'never' | undefined;
 }
 
 /** Thrown by the pipeline when the decision is not "allow"; entry points map it to their protocol. */

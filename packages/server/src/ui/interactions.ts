@@ -133,8 +133,9 @@ export function mountInteractions(router: Router, deps: InteractionDeps): void {
         await render({ code: 50126, sentence: 'Your account or password is incorrect.' });
         return;
       }
+      let decision;
       try {
-        await deps.pipeline.run({ flow: 'interactive', clientAppId: clientId, userId: user.id, amr: ['pwd'], authTime: Math.floor(deps.clock.now().getTime() / 1000), resource: attempt.resource });
+        decision = await deps.pipeline.run({ flow: 'interactive', clientAppId: clientId, userId: user.id, amr: ['pwd'], authTime: Math.floor(deps.clock.now().getTime() / 1000), resource: attempt.resource });
       } catch (e) {
         if (!(e instanceof SignInRefused)) throw e;
         await deps.recorder.write(attempt, { errorCode: e.decision.errorCode, failureReason: e.decision.sentence, reason: e.decision.reason });
@@ -149,9 +150,14 @@ export function mountInteractions(router: Router, deps: InteractionDeps): void {
       }
       await deps.lockout.recordSuccess(subject);
       await deps.recorder.write(attempt, { errorCode: 0, failureReason: null });
-      await provider.interactionResult(ctx.req, ctx.res, {
-        login: { accountId: user.id, amr: ['pwd'], ts: Math.floor(deps.clock.now().getTime() / 1000) },
-      });
+      const login = { accountId: user.id, amr: ['pwd'], ts: Math.floor(deps.clock.now().getTime() / 1000) };
+      // A persistent-browser session control answers "stay signed in?" for the user.
+      if (decision.persistentBrowser) {
+        const selected = details.prompt.name === 'select_account' ? { select_account: {} } : {};
+        await provider.interactionFinished(ctx.req, ctx.res, { login: { ...login, remember: decision.persistentBrowser === 'always' }, ...selected }, { mergeWithLastSubmission: false });
+        return;
+      }
+      await provider.interactionResult(ctx.req, ctx.res, { login });
       ctx.type = 'html';
       ctx.body = staySignedInPage(`${base(details.uid)}/kmsi`);
     });

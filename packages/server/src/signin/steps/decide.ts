@@ -57,5 +57,6 @@ export function decide(app: IdentifiedApplication, ctx: UserContext, proof: Proo
     additionalDetails: policy.mfaSatisfiedBy ? MFA_SATISFIED_BY_DETAIL[policy.mfaSatisfiedBy] : policy.explanation,
     failedPolicyIds,
     mfaSatisfiedByDetail: policy.mfaSatisfiedBy ? MFA_SATISFIED_BY_DETAIL[policy.mfaSatisfiedBy] : undefined,
+    persistentBrowser: policy.sessionControls.persistentBrowser,
   };
 }
