@@ -2,7 +2,7 @@
 // and docs/decisions/0101-benchmark-method.md for the method and how to read the ratios.
 //
 //   npm run bench -- [--seconds 10] [--connections 16] [--rounds 1] [--scenarios client_credentials,refresh_token]
-//                    [--server-core 0] [--load-core 1] [--no-pin] [--profile] [--keep-data] [--out bench/results]
+//                    [--server-core 0] [--load-core 1] [--no-pin] [--no-policies] [--profile] [--keep-data] [--out bench/results]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
@@ -10,11 +10,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { basicAuth, HttpsClient } from './lib/http.js';
 import { autocannonRefresh, wrkPost, type LoadResult } from './lib/load.js';
-import { clientCredentials, graphScope, prepareRefresh, readBootstrap, refreshScope, startMonban, type Bootstrap, type StartedMonban } from './lib/monban.js';
+import { adminToken, clientCredentials, graphScope, prepareRefresh, readBootstrap, refreshScope, startMonban, type Bootstrap, type StartedMonban } from './lib/monban.js';
 import { startPeer, type StartedPeer } from './lib/peer.js';
+import { adminGraph, benchPolicies, installPolicies, preparePolicyDirectory, removePolicies, type Graph, type PolicyDirectory } from './lib/policies.js';
 import { allowedCores, coreTimes, cpuSeconds, freePort, hasTaskset, memoryMiB } from './lib/procs.js';
 import { summariseProfile, type ProfileSummary } from './lib/profile.js';
-import { markdown, type BenchReport, type ScenarioReport, type ServerRun, type StartReport } from './lib/report.js';
+import { markdown, type BenchReport, type PolicyReport, type PolicyScenarioReport, type ScenarioReport, type ServerRun, type StartReport } from './lib/report.js';
 
 const root = new URL('../', import.meta.url).pathname;
 const { values: flags } = parseArgs({
@@ -26,6 +27,7 @@ const { values: flags } = parseArgs({
     'server-core': { type: 'string', default: '0' },
     'load-core': { type: 'string', default: '1' },
     'no-pin': { type: 'boolean', default: false },
+    'no-policies': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'keep-data': { type: 'boolean', default: false },
     'data-root': { type: 'string', default: tmpdir() },
@@ -53,10 +55,13 @@ const targets = {
   refresh_token: { ratio: 0.9, reference: 1100 },
   idleRssMiB: 120,
   msToReady: 2000,
+  // With 50 enabled conditional access policies, >= 0.9 of the figures without (same run).
+  withPolicies: 0.9,
 };
+const withPolicies = !flags['no-policies'];
 // Each refresh run can strand one family per connection (answers in flight when the run
 // stops are never read); the rest are spares.
-const families = connections * (rounds + (flags.profile ? 1 : 0) + 1);
+const families = connections * (rounds + (withPolicies ? 2 * rounds : 0) + (flags.profile ? 1 : 0) + 1);
 const problems: string[] = [];
 const log = (msg: string): void => { process.stderr.write(`bench: ${msg}\n`); };
 
@@ -138,11 +143,19 @@ try {
   log(`peer: oidc-provider ${peer.oidcProviderVersion}, ready in ${Math.round(peer.msToReady)} ms, ${peerIdle} MiB (anonymous ${peerIdleMem.anon}, file-backed ${peerIdleMem.file}; cores ${allowedCores(peer.proc.pid)})`);
 
   // 3. Refresh-token families on Monban: one browserless sign-in each.
+  //    With policies: first the groups and named locations they refer to, so that every
+  //    measurement (with and without the policies) sees the same directory.
+  let graph: Graph | undefined;
+  let policyDirectory: PolicyDirectory | undefined;
+  if (withPolicies) {
+    graph = adminGraph(http, monban.origin, await adminToken(http, monban.origin, bootstrap));
+    policyDirectory = await preparePolicyDirectory(graph, bootstrap.adminClient.clientId);
+  }
   let monbanRefresh = { clientId: '', clientSecret: '', refreshTokens: [] as string[] };
   const peerPool = [...peer.info.refreshTokens];
   if (scenarios.includes('refresh_token')) {
     log(`signing in ${families} users on Monban for refresh-token families...`);
-    monbanRefresh = await prepareRefresh(http, monban.origin, bootstrap, families);
+    monbanRefresh = await prepareRefresh(http, monban.origin, bootstrap, families, policyDirectory?.groups.engineering);
   }
 
   // 4. Load: per scenario and round, both servers (the order alternates between rounds).
@@ -189,10 +202,68 @@ try {
     });
   }
 
+  // 5. The same Monban process with 50 enabled conditional access policies, created through
+  //    the admin API, against the same process without them; which goes first alternates by
+  //    round. Every request must still succeed, and the sign-in log must show the policies
+  //    evaluated (some applied and met, not all notApplied).
+  let policyReport: PolicyReport | undefined;
+  const policyFailures: string[] = [];
+  if (graph && policyDirectory) {
+    const monbanTarget = { origin: monban.origin, pid: monban.proc.pid };
+    const perScenario = new Map<ScenarioReport['name'], { without: ServerRun; with: ServerRun; order: ('without' | 'with')[] }[]>();
+    const logs = new Map<ScenarioReport['name'], PolicyScenarioReport['signInLog']>();
+    let installed: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order: ('without' | 'with')[] = round % 2 === 0 ? ['without', 'with'] : ['with', 'without'];
+      const pairs = new Map<ScenarioReport['name'], Partial<Record<'without' | 'with', ServerRun>>>();
+      for (const condition of order) {
+        if (condition === 'with' && installed.length === 0) installed = await installPolicies(graph, policyDirectory);
+        if (condition === 'without' && installed.length > 0) { await removePolicies(graph, installed); installed = []; }
+        const listed = await graph<{ value: { state?: string }[] }>('GET', '/identity/conditionalAccess/policies?$top=999');
+        const enabled = listed.value.filter((p) => p.state === 'enabled').length;
+        if (enabled !== (condition === 'with' ? 50 : 0)) throw new Error(`expected ${condition === 'with' ? 50 : 0} enabled policies, the server lists ${enabled}`);
+        for (const scenario of scenarios) {
+          const r = await runOne(scenario, 'monban', monbanTarget);
+          const pair = pairs.get(scenario) ?? {};
+          pair[condition] = r;
+          pairs.set(scenario, pair);
+          log(`${scenario} round ${round + 1} monban ${condition} policies: ${r.rps} rps, p99 ${r.p99Ms} ms, ${r.cpuMsPerRequest} CPU ms/request${r.coreBusy !== undefined ? ` (core busy ${Math.round(r.coreBusy * 100)}%)` : ''}${r.failed ? `, ${r.failed} FAILED (${r.firstFailure ?? ''})` : ''}`);
+          if (r.failed > 0) policyFailures.push(`${scenario} ${condition} policies, round ${round + 1}: ${r.failed} failed requests, first: ${r.firstFailure ?? '?'}`);
+          if (condition === 'with') logs.set(scenario, await signInLogOf(graph, scenario));
+        }
+      }
+      for (const [scenario, pair] of pairs) {
+        if (pair.without && pair.with) perScenario.set(scenario, [...(perScenario.get(scenario) ?? []), { without: pair.without, with: pair.with, order }]);
+      }
+    }
+    if (installed.length > 0) await removePolicies(graph, installed);
+    const reportsWith: PolicyScenarioReport[] = [];
+    for (const [scenario, list] of perScenario) {
+      const byRps = (runs: ServerRun[]): ServerRun => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)] ?? runs[0] as ServerRun;
+      const byCpu = (runs: ServerRun[]): ServerRun => [...runs].sort((a, b) => a.cpuMsPerRequest - b.cpuMsPerRequest)[Math.floor((runs.length - 1) / 2)] ?? runs[0] as ServerRun;
+      const without = byRps(list.map((x) => x.without));
+      const withP = byRps(list.map((x) => x.with));
+      const ratio = Math.round((withP.rps / without.rps) * 100) / 100;
+      const signInLog = logs.get(scenario) ?? { records: 0, failed: 0, policiesPerRecord: [], notNotApplied: {}, appliedPolicies: [] };
+      if (signInLog.failed > 0) policyFailures.push(`${scenario} with policies: ${signInLog.failed} of the newest ${signInLog.records} sign-in records are failures`);
+      if (signInLog.policiesPerRecord.some((n) => n !== 50)) policyFailures.push(`${scenario} with policies: sign-in records list ${[...new Set(signInLog.policiesPerRecord)].join('/')} policies, not 50`);
+      if (scenario === 'refresh_token' && Object.keys(signInLog.notNotApplied).length === 0) policyFailures.push('refresh_token with policies: no policy applied to the bench user (every entry notApplied): the policies were not evaluated as intended');
+      reportsWith.push({
+        name: scenario, without, with: withP, ratio,
+        cpuRatio: Math.round((byCpu(list.map((x) => x.without)).cpuMsPerRequest / byCpu(list.map((x) => x.with)).cpuMsPerRequest) * 100) / 100,
+        target: targets.withPolicies, meetsTarget: ratio >= targets.withPolicies, rounds: list, signInLog,
+      });
+      log(`${scenario} with/without 50 policies: ${ratio} (CPU ${reportsWith[reportsWith.length - 1]?.cpuRatio ?? '?'}); sign-in log: ${signInLog.records} records, ${signInLog.failed} failed, applied and not notApplied: ${JSON.stringify(signInLog.notNotApplied)}`);
+    }
+    policyReport = { count: 50, enabled: 50, policies: benchPolicies(policyDirectory).map((p) => ({ displayName: String(p.body.displayName), why: p.why })), scenarios: reportsWith };
+    problems.push(...policyFailures);
+  }
+
   const monbanMem = memoryMiB(monban.proc.pid);
   const peerMem = memoryMiB(peer.proc.pid);
   const verdict: BenchReport['verdict'] = [
     ...reports.map((s) => ({ name: `${s.name} ratio`, value: s.ratio.toFixed(2), target: `>= ${s.target.toFixed(1)}`, ok: s.meetsTarget })),
+    ...(policyReport?.scenarios ?? []).map((s) => ({ name: `${s.name} with 50 policies / without`, value: s.ratio.toFixed(2), target: `>= ${s.target.toFixed(1)}`, ok: s.meetsTarget })),
     { name: 'idle RSS', value: `${secondStart.rssMiB} MiB`, target: `<= ${targets.idleRssMiB} MiB`, ok: secondStart.rssMiB <= targets.idleRssMiB },
     { name: 'time to ready (first start)', value: `${firstStart.msToReady} ms`, target: `<= ${targets.msToReady} ms`, ok: firstStart.msToReady <= targets.msToReady },
     { name: 'time to ready (second start)', value: `${secondStart.msToReady} ms`, target: `<= ${targets.msToReady} ms`, ok: secondStart.msToReady <= targets.msToReady },
@@ -207,6 +278,7 @@ try {
     peer: { idleRssMiB: peerIdle, peakRssMiB: peerMem.peak, msToReady: Math.round(peer.msToReady), accessTokenAlg: peerAlg },
     targets: { idleRssMiB: targets.idleRssMiB, msToReady: targets.msToReady },
     scenarios: reports,
+    ...(policyReport ? { policies: policyReport } : {}),
     verdict,
     problems,
   };
@@ -214,7 +286,7 @@ try {
   const outDir = resolve(flags.out ?? '');
   mkdirSync(outDir, { recursive: true });
 
-  // 5. Optional: where the time goes, one profiled process per scenario and server (not counted above).
+  // 6. Optional: where the time goes, one profiled process per scenario and server (not counted above).
   if (flags.profile) {
     await monban.proc.stop();
     await peer.proc.stop();
@@ -263,10 +335,34 @@ try {
   writeFileSync(join(outDir, 'latest.md'), md);
   process.stdout.write(`\n${md}`);
   http.close();
+  if (policyFailures.length > 0) {
+    log(`FAILED: with 50 conditional access policies the benchmark's requests must all succeed and the policies must be evaluated:\n  ${policyFailures.join('\n  ')}`);
+    process.exitCode = 1;
+  }
 } finally {
   await peer?.proc.stop();
   await monban?.proc.stop();
   if (flags['keep-data']) log(`kept ${dataDir}`); else rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * The newest sign-in records (those of the run that just ended): how many failed, how many
+ * policies each lists, and the results other than notApplied (by result, and which policies).
+ */
+async function signInLogOf(graph: Graph, scenario: ScenarioReport['name']): Promise<PolicyScenarioReport['signInLog']> {
+  type Row = { status: { errorCode: number }; monban?: { flow?: string }; appliedConditionalAccessPolicies: { displayName: string; result: string }[] };
+  const page = await graph<{ value: Row[] }>('GET', '/auditLogs/signIns?$top=200');
+  const records = page.value.filter((r) => r.monban?.flow === scenario);
+  const notNotApplied: { [result: string]: number } = {};
+  const applied = new Set<string>();
+  for (const r of records) {
+    for (const p of r.appliedConditionalAccessPolicies) {
+      if (p.result === 'notApplied') continue;
+      notNotApplied[p.result] = (notNotApplied[p.result] ?? 0) + 1;
+      applied.add(p.displayName);
+    }
+  }
+  return { records: records.length, failed: records.filter((r) => r.status.errorCode !== 0).length, policiesPerRecord: [...new Set(records.map((r) => r.appliedConditionalAccessPolicies.length))], notNotApplied, appliedPolicies: [...applied].sort() };
 }
 
 /** Sampled time per successful request, peer beside Monban, by package and by a few labels. */

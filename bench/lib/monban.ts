@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { basicAuth, HttpsClient, type Reply } from './http.js';
+import { adminGraph } from './policies.js';
 import { msUntilReady, spawnPinned, type Pinned } from './procs.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -55,20 +56,22 @@ export interface RefreshSetup {
   refreshTokens: string[];
 }
 
+/** A token of the bootstrap admin app for the Graph admin API. */
+export async function adminToken(http: HttpsClient, origin: string, b: Bootstrap): Promise<string> {
+  const cc = await clientCredentials(http, origin, b);
+  const token = (JSON.parse(cc.text) as { access_token?: string }).access_token;
+  if (cc.status !== 200 || !token) throw new Error(`admin token: ${cc.status} ${cc.text}`);
+  return token;
+}
+
 /**
  * One confidential web application (client_secret_basic, as the peer's client) and one
  * signed-in user per refresh-token family: authorize with PKCE, password, "Stay signed in?",
- * consent to User.Read, code redemption.
+ * consent to User.Read, code redemption. `memberOf`: a group every bench user joins (the
+ * conditional access policies target it).
  */
-export async function prepareRefresh(http: HttpsClient, origin: string, b: Bootstrap, families: number): Promise<RefreshSetup> {
-  const cc = await clientCredentials(http, origin, b);
-  const adminToken = (JSON.parse(cc.text) as { access_token?: string }).access_token;
-  if (cc.status !== 200 || !adminToken) throw new Error(`admin token: ${cc.status} ${cc.text}`);
-  const graph = async <T>(method: string, path: string, json?: unknown): Promise<T> => {
-    const r = await http.json<T>(`${origin}/v1.0${path}`, { method, headers: { authorization: `Bearer ${adminToken}` }, json });
-    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
+export async function prepareRefresh(http: HttpsClient, origin: string, b: Bootstrap, families: number, memberOf?: string): Promise<RefreshSetup> {
+  const graph = adminGraph(http, origin, await adminToken(http, origin, b));
   const redirectUri = 'https://app.bench.test/callback';
   const app = await graph<{ id: string; appId: string }>('POST', '/applications', { displayName: 'bench web app', web: { redirectUris: [redirectUri] } });
   const secret = await graph<{ secretText: string }>('POST', `/applications/${app.id}/addPassword`, { passwordCredential: { displayName: 'bench' } });
@@ -77,7 +80,8 @@ export async function prepareRefresh(http: HttpsClient, origin: string, b: Boots
   const run = randomBytes(3).toString('hex');
   for (let i = 0; i < families; i++) {
     const upn = `bench-${run}-${i}@monban.local`;
-    await graph('POST', '/users', { userPrincipalName: upn, displayName: `Bench user ${i}`, passwordProfile: { password } });
+    const user = await graph<{ id: string }>('POST', '/users', { userPrincipalName: upn, displayName: `Bench user ${i}`, passwordProfile: { password } });
+    if (memberOf) await graph('POST', `/groups/${memberOf}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user.id}` });
     refreshTokens.push(await signIn(http, origin, b.tenantId, { clientId: app.appId, clientSecret: secret.secretText, redirectUri, username: upn, password }));
   }
   return { clientId: app.appId, clientSecret: secret.secretText, refreshTokens };

@@ -31,6 +31,31 @@ export interface ScenarioReport {
   rounds: { peer: ServerRun; monban: ServerRun }[];
 }
 
+/** One scenario on the same Monban process without and with the 50 enabled conditional access policies. */
+export interface PolicyScenarioReport {
+  name: ScenarioReport['name'];
+  /** Median over rounds (by rps); every round is in `rounds`. */
+  without: ServerRun;
+  with: ServerRun;
+  /** with rps ÷ without rps. */
+  ratio: number;
+  /** without CPU ms/request ÷ with CPU ms/request (medians): the ratio on a quiet core. */
+  cpuRatio: number;
+  target: number;
+  meetsTarget: boolean;
+  rounds: { without: ServerRun; with: ServerRun; order: ('without' | 'with')[] }[];
+  /** What the sign-in log recorded for the newest requests of the with-policies runs. */
+  signInLog: { records: number; failed: number; policiesPerRecord: number[]; notNotApplied: Record<string, number>; appliedPolicies: string[] };
+}
+
+export interface PolicyReport {
+  count: number;
+  enabled: number;
+  /** Each policy's name and why it does not stop the benchmark's requests (or: applies and is met). */
+  policies: { displayName: string; why: string }[];
+  scenarios: PolicyScenarioReport[];
+}
+
 export interface StartReport {
   msToReady: number;
   /** VmRSS after the start and a few requests, and its anonymous (heap, stacks) and file-backed (node binary, native modules) parts. */
@@ -49,6 +74,7 @@ export interface BenchReport {
   peer: { idleRssMiB: number; peakRssMiB: number; msToReady: number; accessTokenAlg: string };
   targets: { idleRssMiB: number; msToReady: number };
   scenarios: ScenarioReport[];
+  policies?: PolicyReport;
   verdict: { name: string; value: string; target: string; ok: boolean }[];
   problems: string[];
 }
@@ -68,6 +94,18 @@ export function markdown(r: BenchReport): string {
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of r.scenarios) {
     lines.push(`| ${s.name} (${s.generator}) | ${n(s.peer.rps)} | ${n(s.peer.p99Ms, 1)} | ${n(s.monban.rps)} | ${n(s.monban.p99Ms, 1)} | **${n(s.ratio, 2)}** ${s.meetsTarget ? '✓' : '✗'} | ≥ ${n(s.target, 1)} | ~${n(s.referenceRpsPerCore)} | ${n(s.peer.cpuMsPerRequest, 2)} / ${n(s.monban.cpuMsPerRequest, 2)} | ${n(s.cpuRatio, 2)} | ${n(s.peer.serverCpu * 100)}% / ${n(s.monban.serverCpu * 100)}% | ${pct(s.peer.coreBusy)} / ${pct(s.peer.coreIowait)} | ${pct(s.monban.coreBusy)} / ${pct(s.monban.coreIowait)} |`);
+  }
+  if (r.policies) {
+    const p = r.policies;
+    lines.push('');
+    lines.push(`With ${p.count} enabled conditional access policies (same Monban process, created through the admin API between the runs; order alternating by round; the issue's target: >= ${n(p.scenarios[0]?.target ?? 0.9, 1)} of the figures without policies):`);
+    lines.push('');
+    lines.push('| scenario | rps without / with | p99 ms without / with | CPU ms/request without / with | ratio with/without (rps) | CPU ratio | target | sign-in log of the with-policies runs |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---|');
+    for (const s of p.scenarios) {
+      const applied = Object.entries(s.signInLog.notNotApplied).map(([k, v]) => `${k} ${n(v)}`).join(', ') || 'none (all notApplied)';
+      lines.push(`| ${s.name} | ${n(s.without.rps)} / ${n(s.with.rps)} | ${n(s.without.p99Ms, 1)} / ${n(s.with.p99Ms, 1)} | ${n(s.without.cpuMsPerRequest, 2)} / ${n(s.with.cpuMsPerRequest, 2)} | **${n(s.ratio, 2)}** ${s.meetsTarget ? '✓ met' : '✗ NOT met'} | ${n(s.cpuRatio, 2)} | ≥ ${n(s.target, 1)} | ${n(s.signInLog.records)} newest records, ${n(s.signInLog.failed)} failed, ${[...new Set(s.signInLog.policiesPerRecord)].join('/')} policies each; entries other than notApplied: ${applied}${s.signInLog.appliedPolicies.length > 0 ? ` (${s.signInLog.appliedPolicies.length} policies: ${s.signInLog.appliedPolicies.join(', ')})` : ''} |`);
+    }
   }
   lines.push('');
   lines.push('| Monban process | value | target |');
