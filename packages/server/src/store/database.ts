@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely, Migrator, OperationNodeTransformer, PostgresDialect, SqliteDialect,
-  type KyselyPlugin, type PrimitiveValueListNode, type ValueNode,
+  type KyselyPlugin, type PrimitiveValueListNode, type SqliteDatabase, type ValueNode,
 } from 'kysely';
 import type Pg from 'pg';
 import { MonbanError } from '../errors/catalogue.js';
@@ -56,10 +56,41 @@ class WithoutNul extends OperationNodeTransformer {
     return { ...super.transformPrimitiveValueList(node), values: node.values.map(withoutNul) };
   }
 }
+// Rebuilding every query tree to find a NUL that is almost never there cost more than the
+// query itself; a read-only scan finds the rare query that needs the rebuild.
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return false;
+  if (Array.isArray(value)) return value.some(containsNul);
+  for (const key in value) if (containsNul((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
 const withoutNulPlugin: KyselyPlugin = (() => {
   const transformer = new WithoutNul();
-  return { transformQuery: (args) => transformer.transformNode(args.node), transformResult: async (args) => args.result };
+  return { transformQuery: (args) => (containsNul(args.node) ? transformer.transformNode(args.node) : args.node), transformResult: async (args) => args.result };
 })();
+
+/**
+ * Kysely's SQLite driver prepares a statement for every query it runs; preparing (parsing and
+ * planning the SQL) cost as much as running it. The same SQL text is prepared once and reused
+ * (better-sqlite3 statements are re-prepared by SQLite itself after a schema change). Kysely
+ * runs one statement at a time on the one connection, so a cached statement is never busy.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, size = 256): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => { statements.clear(); sqlite.close(); },
+    prepare: (sql: string) => {
+      const cached = statements.get(sql);
+      if (cached) return cached;
+      const statement = sqlite.prepare(sql);
+      statements.set(sql, statement);
+      // Oldest first: the texts that vary (multi-row inserts of different sizes) leave, the hot ones come back.
+      if (statements.size > size) statements.delete(statements.keys().next().value ?? '');
+      return statement;
+    },
+  };
+}
 
 /** `url`: postgres://... or sqlite:PATH or a bare file path. */
 export async function openStore(url: string): Promise<Store> {
@@ -82,7 +113,7 @@ export async function openStore(url: string): Promise<Store> {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [withoutNulPlugin] });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [withoutNulPlugin] });
   }
   const migrator = new Migrator({ db, provider: migrationsFor(dialect) });
   const { error } = await migrator.migrateToLatest();
