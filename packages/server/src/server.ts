@@ -23,6 +23,7 @@ import { KeptKeys } from './keys/kept-keys.js';
 import { SignInLogQuery } from './logs/query.js';
 import { SignInLogWriter } from './logs/writer.js';
 import { createProvider } from './oidc/provider.js';
+import { currentAttempt } from './signin/attempt.js';
 import { SmartLockout } from './signin/lockout.js';
 import { SignInPipeline } from './signin/pipeline.js';
 import { SignInRecorder } from './signin/record.js';
@@ -47,7 +48,7 @@ export async function startServer(config: ServerConfig, options: { clock?: Clock
   const keptKeys = new KeptKeys(store.db, master, clock);
   await keptKeys.ensure();
   const keys = await keptKeys.load();
-  const directory = new Directory(store, clock);
+  const directory = new Directory(store, clock, { requestScope: currentAttempt });
   const tls = await ensureTls(config.dataDir, clock);
 
   let ready = false;

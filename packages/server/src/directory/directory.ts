@@ -51,20 +51,47 @@ const isUniqueViolation = (e: unknown): boolean => {
 export class Directory {
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
-  constructor(store: Store, clock: Clock) {
+  readonly #requestScope: () => object | undefined;
+  /**
+   * `requestScope`: an object that lives as long as one request (the sign-in attempt). A user
+   * row is then read once per request, not once per step that needs it (pipeline, claims, log).
+   */
+  constructor(store: Store, clock: Clock, options: { requestScope?: () => object | undefined } = {}) {
     // Every write through this directory empties the read cache, before and after it runs.
     const writes = new WeakSet<object>();
+    const forgetWrites = (): void => {
+      this.#cache.clear();
+      const scope = this.#requestScope();
+      if (scope) this.#perRequest.delete(scope);
+    };
     this.#db = store.db.withPlugin({
       transformQuery: (args) => {
-        if (args.node.kind !== 'SelectQueryNode') { writes.add(args.queryId); this.#cache.clear(); }
+        if (args.node.kind !== 'SelectQueryNode') { writes.add(args.queryId); forgetWrites(); }
         return args.node;
       },
       transformResult: async (args) => {
-        if (writes.has(args.queryId)) this.#cache.clear();
+        if (writes.has(args.queryId)) forgetWrites();
         return args.result;
       },
     });
     this.#clock = clock;
+    this.#requestScope = options.requestScope ?? (() => undefined);
+  }
+
+  readonly #perRequest = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+  /** Reads once per request scope (no scope: every call reads). */
+  #perRequestRead<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const scope = this.#requestScope();
+    if (!scope) return load();
+    let reads = this.#perRequest.get(scope);
+    if (!reads) { reads = new Map(); this.#perRequest.set(scope, reads); }
+    const hit = reads.get(key);
+    if (hit) return hit as Promise<T>;
+    const value = load();
+    reads.set(key, value);
+    value.catch(() => reads.delete(key));
+    return value;
   }
 
   // Read-mostly lookups on every token request (applications, service principals, secrets,
@@ -77,6 +104,8 @@ export class Directory {
   /** Drops cached reads now; for writers that bypass this class (role assignments). */
   forget(): void {
     this.#cache.clear();
+    const scope = this.#requestScope();
+    if (scope) this.#perRequest.delete(scope);
   }
 
   #cached<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -137,7 +166,7 @@ export class Directory {
   }
 
   getUser(id: string): Promise<UserRow | undefined> {
-    return this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.#perRequestRead(`user:${id}`, () => this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst());
   }
 
   findUserByUpn(upn: string): Promise<UserRow | undefined> {
