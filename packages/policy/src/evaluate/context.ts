@@ -107,7 +107,7 @@ export interface SignInContext {
 const instant = z.union([z.number().finite(), z.string()]);
 const strings = z.array(z.string());
 
-const deviceSchema = z.looseObject({
+const deviceSchema = z.object({
   deviceId: z.string().nullable().optional(),
   isCompliant: z.boolean().nullable().optional(),
   trustType: z.string().nullable().optional(),
@@ -115,10 +115,14 @@ const deviceSchema = z.looseObject({
   systemLabels: strings.nullable().optional(),
 });
 
-/** Runtime check of a context coming from outside TypeScript (or a fuzzer). */
-export const signInContextSchema = z.looseObject({
+/**
+ * Runtime check of a context coming from outside TypeScript (or a fuzzer). Only the verdict
+ * is used (the context itself is read as given, unknown members included); plain objects
+ * let zod take its compiled fast path.
+ */
+export const signInContextSchema = z.object({
   user: z
-    .looseObject({
+    .object({
       id: z.string(),
       groupIds: strings.optional(),
       roleTemplateIds: strings.optional(),
@@ -127,8 +131,8 @@ export const signInContextSchema = z.looseObject({
       externalTenantId: z.string().optional(),
     })
     .optional(),
-  servicePrincipal: z.looseObject({ id: z.string(), appId: z.string() }).optional(),
-  application: z.looseObject({ appId: z.string() }).optional(),
+  servicePrincipal: z.object({ id: z.string(), appId: z.string() }).optional(),
+  application: z.object({ appId: z.string() }).optional(),
   clientAppId: z.string().optional(),
   userAction: z.string().optional(),
   authenticationContextClassReferences: strings.optional(),
@@ -136,7 +140,7 @@ export const signInContextSchema = z.looseObject({
   devicePlatform: z.string().optional(),
   ipAddress: z.string().optional(),
   location: z
-    .looseObject({ namedLocationIds: strings.optional(), isTrusted: z.boolean().optional(), country: z.string().optional() })
+    .object({ namedLocationIds: strings.optional(), isTrusted: z.boolean().optional(), country: z.string().optional() })
     .optional(),
   device: deviceSchema.optional(),
   signInRiskLevel: z.string().optional(),
@@ -144,11 +148,11 @@ export const signInContextSchema = z.looseObject({
   servicePrincipalRiskLevel: z.string().optional(),
   insiderRiskLevel: z.string().optional(),
   authenticationFlow: z
-    .looseObject({ transferMethod: z.string(), originalTransferMethod: z.string().optional() })
+    .object({ transferMethod: z.string(), originalTransferMethod: z.string().optional() })
     .optional(),
-  clientApp: z.looseObject({ approvedApplication: z.boolean().optional(), compliantApplication: z.boolean().optional() }).optional(),
+  clientApp: z.object({ approvedApplication: z.boolean().optional(), compliantApplication: z.boolean().optional() }).optional(),
   registeredMethods: strings.optional(),
-  proven: z.looseObject({
+  proven: z.object({
     methods: strings,
     mfa: z.boolean(),
     authTime: instant.optional(),
@@ -158,7 +162,7 @@ export const signInContextSchema = z.looseObject({
     acceptedTermsOfUse: strings.optional(),
     customFactors: strings.optional(),
     fido2Aaguid: z.string().optional(),
-    certificate: z.looseObject({ issuerSki: z.string().optional(), policyOids: strings.optional() }).optional(),
+    certificate: z.object({ issuerSki: z.string().optional(), policyOids: strings.optional() }).optional(),
   }),
   now: instant,
 });

@@ -9,12 +9,14 @@ import {
   compilePolicies,
   controlOrder,
   isCompiledPolicySet,
+  CONDITION_ORDER,
   type CompiledControl,
   type CompiledPolicy,
   type CompiledPolicySet,
   type CompiledStrength,
   type Prepared,
 } from './compile.js';
+import { APPLICATION_REASONS, conditionMasks, SLOTS_PER_POLICY, type SignInMasks } from './applicability.js';
 import { signInContextSchema, toEpochSeconds, type SignInContext, type SignInLocation } from './context.js';
 import {
   ERROR_CODES,
@@ -79,13 +81,24 @@ function resolveLocation(ctx: SignInContext, directory: DirectoryView | undefine
   return { ...resolved, isTrusted: resolved.isTrusted === true || given?.isTrusted === true };
 }
 
+const EMPTY_SET: ReadonlySet<string> = new Set();
+
+/** Lower-cased ids as a set; most lists in a sign-in are empty, and share one empty set. */
+function lowerSet(values: readonly string[] | undefined): ReadonlySet<string> {
+  if (values === undefined || values.length === 0) return EMPTY_SET;
+  const set = new Set<string>();
+  for (const v of values) set.add(v.toLowerCase());
+  return set;
+}
+
 class EvaluationError extends Error {
   constructor(readonly issue: Issue) {
     super(issue.message);
   }
 }
 
-function prepare(input: unknown, directory: DirectoryView | undefined): Prepared {
+/** The sign-in facts, checked and indexed once per evaluation (exported for the tests). */
+export function prepare(input: unknown, directory: DirectoryView | undefined): Prepared {
   const checked = signInContextSchema.safeParse(input, { reportInput: true });
   if (!checked.success) {
     const first = checked.error.issues[0];
@@ -118,18 +131,18 @@ function prepare(input: unknown, directory: DirectoryView | undefined): Prepared
     ctx,
     isUser: user !== undefined,
     userId: (user?.id ?? '').toLowerCase(),
-    groups: new Set((user?.groupIds ?? []).map((g) => g.toLowerCase())),
-    roles: new Set((user?.roleTemplateIds ?? []).map((r) => r.toLowerCase())),
+    groups: lowerSet(user?.groupIds),
+    roles: lowerSet(user?.roleTemplateIds),
     isGuestOrExternal: user?.userType === 'guest' || guestTypes.size > 0,
     guestTypes,
     externalTenantId: user?.externalTenantId?.toLowerCase(),
     servicePrincipalId: ctx.servicePrincipal?.id.toLowerCase(),
     resource: ctx.application?.appId.toLowerCase(),
     userAction: ctx.userAction?.toLowerCase(),
-    acrs: new Set((ctx.authenticationContextClassReferences ?? []).map((c) => c.toLowerCase())),
+    acrs: lowerSet(ctx.authenticationContextClassReferences),
     clientAppType: ctx.clientAppType,
     platform: ctx.devicePlatform,
-    namedLocationIds: new Set((location?.namedLocationIds ?? []).map((l) => l.toLowerCase())),
+    namedLocationIds: lowerSet(location?.namedLocationIds),
     isTrustedLocation: location?.isTrusted === true,
     device: ctx.device,
     transferMethods,
@@ -143,29 +156,78 @@ function prepare(input: unknown, directory: DirectoryView | undefined): Prepared
 }
 
 // ---------------------------------------------------------------------------------------
+// Applicability, kept as bit masks over CONDITION_ORDER so that a policy that does not apply
+// costs its condition tests and nothing else: its result object is shared (see sharedResult).
 
 interface Applicability {
   readonly applies: boolean;
-  readonly matched: ConditionName[];
-  readonly notMatched: ConditionName[];
-  readonly reasons: AnalysisReason[];
+  readonly matched: readonly ConditionName[];
+  readonly notMatched: readonly ConditionName[];
+  readonly reasons: readonly AnalysisReason[];
 }
 
-function applicability(cp: CompiledPolicy, p: Prepared): Applicability {
-  const matched: ConditionName[] = [];
-  const notMatched: ConditionName[] = [];
-  const reasons: AnalysisReason[] = [];
-  for (const c of cp.conditions) {
-    const r = c.test(p);
-    if (r === undefined) continue;
-    if (r) matched.push(c.name);
-    else {
-      notMatched.push(c.name);
-      const reason = typeof c.reason === 'function' ? c.reason(p) : c.reason;
-      if (!reasons.includes(reason)) reasons.push(reason);
-    }
+/** The application condition's reason depends on the sign-in (APPLICATION_REASONS); the others are fixed. */
+const FIXED_REASONS: Record<ConditionName, AnalysisReason> = {
+  users: 'users',
+  servicePrincipals: 'workloadIdentities',
+  application: 'application',
+  clientType: 'clientApps',
+  devicePlatform: 'devicePlatform',
+  location: 'location',
+  deviceState: 'devices',
+  signInRisk: 'signInRisk',
+  userRisk: 'userRisk',
+  servicePrincipalRisk: 'workloadIdentities',
+  insiderRisk: 'insiderRisk',
+  authenticationFlows: 'authenticationFlow',
+};
+const CONDITION_COUNT = CONDITION_ORDER.length;
+const APPLICATION_BIT = CONDITION_ORDER.indexOf('application');
+
+const namesByMask = new Map<number, readonly ConditionName[]>();
+function conditionNames(mask: number): readonly ConditionName[] {
+  if (mask === 0) return NONE;
+  let names = namesByMask.get(mask);
+  if (names === undefined) {
+    names = Object.freeze(CONDITION_ORDER.filter((_, bit) => (mask & (1 << bit)) !== 0));
+    namesByMask.set(mask, names);
   }
-  return { applies: notMatched.length === 0, matched, notMatched, reasons };
+  return names;
+}
+
+const reasonsByKey = new Map<number, readonly AnalysisReason[]>();
+function analysisReasons(notMatched: number, applicationReason: number): readonly AnalysisReason[] {
+  const key = notMatched | (applicationReason << CONDITION_COUNT);
+  let reasons = reasonsByKey.get(key);
+  if (reasons === undefined) {
+    const list: AnalysisReason[] = [];
+    CONDITION_ORDER.forEach((name, bit) => {
+      if ((notMatched & (1 << bit)) === 0) return;
+      const reason = bit === APPLICATION_BIT ? (APPLICATION_REASONS[applicationReason] ?? 'application') : FIXED_REASONS[name];
+      if (!list.includes(reason)) list.push(reason);
+    });
+    reasons = Object.freeze(list);
+    reasonsByKey.set(key, reasons);
+  }
+  return reasons;
+}
+
+/** The result of a policy that is not enabled or does not apply: made once per slot (see SignInMasks). */
+function sharedResult(masks: SignInMasks, i: number, cp: CompiledPolicy): PolicyEvaluation {
+  const slot = i * SLOTS_PER_POLICY + (masks.slot[i] ?? 0);
+  const known = masks.results[slot];
+  if (known !== undefined) return known;
+  const made = Object.freeze(cp.state === 'disabled' ? toEvaluation({ cp, result: 'notEnabled' }) : notApplied(cp, masks.matched[i] ?? 0, masks.notMatched[i] ?? 0, masks.applicationReason[i] ?? 0));
+  masks.results[slot] = made;
+  return made;
+}
+
+function notApplied(cp: CompiledPolicy, matched: number, notMatched: number, applicationReason: number): PolicyEvaluation {
+  return toEvaluation({
+    cp,
+    app: { applies: false, matched: conditionNames(matched), notMatched: conditionNames(notMatched), reasons: analysisReasons(notMatched, applicationReason) },
+    result: cp.state === 'enabledForReportingButNotEnforced' ? 'reportOnlyNotApplied' : 'notApplied',
+  });
 }
 
 function fresh(time: number | undefined, now: number, window: number | undefined): boolean {
@@ -492,26 +554,31 @@ function toEvaluation(row: Row): PolicyEvaluation {
 
 function decide(set: CompiledPolicySet, p: Prepared): Decision {
   // Pass 1: applicability, and the strictest sign-in frequency among applied enforced policies
-  // (the MFA claim counts only if younger than it).
-  const apps: (Applicability | undefined)[] = set.policies.map((cp) => {
-    if (cp.state === 'disabled') return undefined;
-    if (cp.issues) return { applies: true, matched: [], notMatched: [], reasons: ['invalidPolicy'] };
-    return applicability(cp, p);
-  });
+  // (the MFA claim counts only if younger than it). Policies that do not apply are done here.
+  const policies = set.policies;
+  const masks = conditionMasks(set, p);
+  const results: PolicyEvaluation[] = new Array<PolicyEvaluation>(policies.length);
+  const applying: { readonly index: number; readonly matched: number }[] = [];
   let enforcedWindow: number | undefined;
-  set.policies.forEach((cp, i) => {
-    const s = cp.session.signInFrequency;
-    if (cp.state === 'enabled' && apps[i]?.applies && s !== undefined) {
-      enforcedWindow = enforcedWindow === undefined ? s.seconds : Math.min(enforcedWindow, s.seconds);
+  for (let i = 0; i < policies.length; i++) {
+    const cp = policies[i] as CompiledPolicy;
+    if (cp.state === 'disabled' || (masks.notMatched[i] ?? 0) !== 0) {
+      results[i] = sharedResult(masks, i, cp);
+      continue;
     }
-  });
+    const matched = masks.matched[i] ?? 0;
+    applying.push({ index: i, matched });
+    const s = cp.session.signInFrequency;
+    if (cp.state === 'enabled' && s !== undefined) enforcedWindow = enforcedWindow === undefined ? s.seconds : Math.min(enforcedWindow, s.seconds);
+  }
 
-  // Pass 2: grant controls of applied policies.
-  const rows: Row[] = set.policies.map((cp, i) => {
-    const app = apps[i];
-    if (cp.state === 'disabled' || app === undefined) return { cp, result: 'notEnabled' };
+  // Pass 2: grant controls of the policies that apply.
+  const rows: Row[] = applying.map(({ index, matched }) => {
+    const cp = policies[index] as CompiledPolicy;
+    const app: Applicability = cp.issues
+      ? { applies: true, matched: NONE, notMatched: NONE, reasons: INVALID }
+      : { applies: true, matched: conditionNames(matched), notMatched: NONE, reasons: NOT_SET };
     const reportOnly = cp.state === 'enabledForReportingButNotEnforced';
-    if (!app.applies) return { cp, app, result: reportOnly ? 'reportOnlyNotApplied' : 'notApplied' };
     const own = cp.session.signInFrequency?.seconds;
     const window = reportOnly && own !== undefined ? Math.min(own, enforcedWindow ?? own) : enforcedWindow;
     const g = grant(cp, p, window);
@@ -524,7 +591,9 @@ function decide(set: CompiledPolicySet, p: Prepared): Decision {
       : g.satisfied
         ? 'success'
         : 'failure';
-    return { cp, app, grant: g, result };
+    const row: Row = { cp, app, grant: g, result };
+    results[index] = toEvaluation(row);
+    return row;
   });
 
   // Report-only policies never count from here on.
@@ -570,7 +639,7 @@ function decide(set: CompiledPolicySet, p: Prepared): Decision {
   return {
     outcome,
     errorCode,
-    policies: rows.map(toEvaluation),
+    policies: results,
     missing,
     conditionalAccessStatus,
     authenticationRequirement: requiresMfa ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
