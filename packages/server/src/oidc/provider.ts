@@ -118,9 +118,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       size += chunk.length;
       if (size <= limit) chunks.push(chunk);
     });
-    req.once('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
+    let ended = false;
+    req.once('end', () => { ended = true; resolve(size <= limit ? Buffer.concat(chunks) : undefined); });
     req.once('error', reject);
-    req.once('close', () => reject(new Error('the request was aborted'))); // a no-op after 'end'
+    // 'close' follows 'end' on every request; an Error (and its stack trace) only when it did not.
+    req.once('close', () => { if (!ended) reject(new Error('the request was aborted')); });
   });
 }
 
@@ -146,6 +148,22 @@ function interactionsPolicy(): interactionPolicy.Prompt[] {
   const policy = interactionPolicy.base();
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
   return [...policy];
+}
+
+// The scope names a resource accepts, per directory row (rows are shared while the directory's
+// read cache holds them, so a token request does not re-parse the resource's scopes).
+const scopeNames = new WeakMap<object, Map<string, string>>();
+function scopeNamesOf(resource: { app_id: string; scopes: string }, indicator: string): string {
+  let byIndicator = scopeNames.get(resource);
+  if (!byIndicator) { byIndicator = new Map(); scopeNames.set(resource, byIndicator); }
+  let names = byIndicator.get(indicator);
+  if (names === undefined) {
+    const base = indicator.replace(/\/+$/, '');
+    const scopes = (JSON.parse(resource.scopes) as { value: string }[]).map((s) => s.value);
+    names = [`${base}/.default`, ...scopes.map((s) => `${base}/${s}`), ...(resource.app_id === graphAppId ? scopes : [])].join(' ');
+    byIndicator.set(indicator, names);
+  }
+  return names;
 }
 
 export async function createProvider(deps: ProviderDeps): Promise<Provider> {
@@ -219,11 +237,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
         getResourceServerInfo: async (_ctx, indicator) => {
           const resource = await directory.findResource(indicator);
           if (!resource) throw Object.assign(new errors.InvalidTarget(`the resource "${indicator}" is not registered in this tenant`), { aadsts: 500011 });
-          const base = indicator.replace(/\/+$/, '');
-          const scopes = (JSON.parse(resource.scopes) as { value: string }[]).map((s) => s.value);
-          const names = [`${base}/.default`, ...scopes.map((s) => `${base}/${s}`), ...(resource.app_id === graphAppId ? scopes : [])];
           return {
-            scope: names.join(' '),
+            scope: scopeNamesOf(resource, indicator),
             audience: resource.app_id,
             accessTokenFormat: 'jwt',
             accessTokenTTL: ttlWithJitter(),
