@@ -16,6 +16,7 @@ import {
 } from '../src/index.js';
 import { conditionMasks, testedMasks } from '../src/evaluate/applicability.js';
 import { CONDITION_ORDER } from '../src/evaluate/compile.js';
+import { isSignInContext, signInContextSchema } from '../src/evaluate/context.js';
 import { prepare } from '../src/evaluate/evaluate.js';
 import {
   APP_R,
@@ -335,6 +336,33 @@ describe('properties: indexed evaluation equals testing every condition', () => 
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('properties: the written-out context check', () => {
+  const odd = fc.oneof(
+    fc.jsonValue(),
+    fc.constantFrom(undefined, null, Number.NaN, Number.POSITIVE_INFINITY, [], {}, [1], ['a'], 'member', 'guest', 'token', true, 0),
+  );
+  test('isSignInContext accepts exactly what signInContextSchema accepts', () => {
+    fc.assert(
+      fc.property(contexts, fc.array(fc.nat(), { maxLength: 4 }), odd, fc.boolean(), (ctx, path, replacement, withDevice) => {
+        const base = withDevice ? { ...ctx, device: { deviceId: 'd', isCompliant: null, trustType: 'AzureAd', physicalIds: ['x'], systemLabels: null, extensionAttribute1: 'k' }, user: { ...ctx.user, externalTenantId: 't', guestOrExternalUserTypes: ['b2bCollaborationGuest'] }, proven: { ...ctx.proven, certificate: { issuerSki: 's', policyOids: ['1.2'] }, mfaSource: 'token' } } : ctx;
+        for (const candidate of [base, mutate(base, path, replacement)]) {
+          assert.equal(isSignInContext(candidate), signInContextSchema.safeParse(candidate).success, JSON.stringify(candidate));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('isSignInContext on random values', () => {
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        assert.equal(isSignInContext(value), signInContextSchema.safeParse(value).success);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -17,7 +17,7 @@ import {
   type Prepared,
 } from './compile.js';
 import { APPLICATION_REASONS, conditionMasks, SLOTS_PER_POLICY, type SignInMasks } from './applicability.js';
-import { signInContextSchema, toEpochSeconds, type SignInContext, type SignInLocation } from './context.js';
+import { isSignInContext, signInContextSchema, toEpochSeconds, type SignInContext, type SignInLocation } from './context.js';
 import {
   ERROR_CODES,
   MFA_SATISFIED_BY_DETAIL,
@@ -99,7 +99,7 @@ class EvaluationError extends Error {
 
 /** The sign-in facts, checked and indexed once per evaluation (exported for the tests). */
 export function prepare(input: unknown, directory: DirectoryView | undefined): Prepared {
-  const checked = signInContextSchema.safeParse(input, { reportInput: true });
+  const checked = isSignInContext(input) ? { success: true as const } : signInContextSchema.safeParse(input, { reportInput: true });
   if (!checked.success) {
     const first = checked.error.issues[0];
     throw new EvaluationError({
