@@ -1,51 +1,49 @@
-// Which conditions of every policy in a set match one sign-in, as bit masks over
-// CONDITION_ORDER. The result is what testing each condition of each policy gives
-// (testedMasks() does exactly that, and the property tests hold the two equal), computed
-// without visiting every condition of every policy:
+// The first pass of an evaluation: which policies of a set apply to one sign-in, and the
+// finished result of every policy that does not (or is not enabled). referencePass() tests
+// every condition of every policy in turn; indexedPass() gives the same answer (the property
+// tests hold the two equal) without visiting every policy:
 //  - conditions that depend only on the sign-in's situation (resource, client type, platform,
-//    location, risk, ...) are tested once per distinct situation and the masks reused;
+//    location, risk, ...) are tested once per distinct situation and their masks kept;
+//  - equal device conditions are tested once per sign-in;
+//  - for a situation and the device outcomes, the results of all policies when the users
+//    condition does not match are made once (a baseline) and copied;
 //  - users conditions are answered through an index from user id, group and role to the
-//    policies naming them, so a sign-in costs its own groups, not the policies' count;
-//  - device conditions are tested per policy that has one.
-import { CONDITION_ORDER, type CompiledCondition, type CompiledPolicySet, type PrincipalTargets, type Prepared } from './compile.js';
+//    policies naming them, so only the policies that name the user (or everyone) are visited.
+// Masks are bit sets over CONDITION_ORDER.
+import { CONDITION_ORDER, type CompiledCondition, type CompiledPolicy, type CompiledPolicySet, type PrincipalTargets, type Prepared } from './compile.js';
 import type { AnalysisReason, PolicyEvaluation } from './decision.js';
 
 /** The application condition's reason depends on the sign-in; index into this list. */
 export const APPLICATION_REASONS: readonly AnalysisReason[] = ['application', 'userActions', 'authenticationContext'];
 
-export interface ConditionMasks {
-  /** Per policy: bits of the conditions that matched. */
+/** Makes the result of a policy that is not enabled, or does not apply with these masks. */
+export type ResultMaker = (cp: CompiledPolicy, matched: number, notMatched: number, applicationReason: number) => PolicyEvaluation;
+
+export interface Applying {
+  readonly index: number;
+  /** Bits of the conditions that matched. */
+  readonly matched: number;
+}
+
+export interface FirstPass {
+  /** Per policy: its result, unless it applies (then undefined, to be filled by the caller). */
+  readonly results: (PolicyEvaluation | undefined)[];
+  /** The policies that apply, in the set's order. */
+  readonly applying: readonly Applying[];
+}
+
+interface ConditionMasks {
   readonly matched: Int32Array;
-  /** Per policy: bits of the conditions that did not match (0: the policy applies). */
   readonly notMatched: Int32Array;
-  /** Per policy: APPLICATION_REASONS index, when the application condition did not match. */
+  /** APPLICATION_REASONS index, when the application condition did not match. */
   readonly applicationReason: Uint8Array;
 }
 
-/** How the users and device conditions came out: 0 not concerned, 1 matched, 2 not matched. */
-const OUTCOMES = 3;
-export const SLOTS_PER_POLICY = OUTCOMES * OUTCOMES;
-
-export interface SignInMasks extends ConditionMasks {
-  /**
-   * Per policy: the users and device outcomes (0 to 8), policy i's slot in `results` being
-   * i * SLOTS_PER_POLICY + slot[i]. Within one situation a policy's masks differ only by these
-   * outcomes, so a policy that does not apply (or is not enabled) has one result per slot,
-   * made once and shared by every such sign-in.
-   */
-  readonly slot: Int32Array;
-  readonly results: (PolicyEvaluation | undefined)[];
-}
-
-interface Situation extends ConditionMasks {
-  readonly results: (PolicyEvaluation | undefined)[];
-}
+const USERS_BIT = 1 << CONDITION_ORDER.indexOf('users');
+const DEVICE_BIT = 1 << CONDITION_ORDER.indexOf('deviceState');
 
 /** Policies that take part (not disabled, readable): the others have no conditions to test. */
-const takesPart = (set: CompiledPolicySet, i: number): boolean => {
-  const cp = set.policies[i];
-  return cp !== undefined && cp.state !== 'disabled' && cp.issues === undefined;
-};
+const takesPart = (cp: CompiledPolicy): boolean => cp.state !== 'disabled' && cp.issues === undefined;
 
 function record(masks: ConditionMasks, i: number, c: CompiledCondition, p: Prepared): void {
   const r = c.test(p);
@@ -61,20 +59,28 @@ function emptyMasks(n: number): ConditionMasks {
   return { matched: new Int32Array(n), notMatched: new Int32Array(n), applicationReason: new Uint8Array(n) };
 }
 
-/** The reference: every condition of every policy tested in turn. */
-export function testedMasks(set: CompiledPolicySet, p: Prepared): ConditionMasks {
+/** The reference: every condition of every policy tested in turn, nothing kept. */
+export function referencePass(set: CompiledPolicySet, p: Prepared, make: ResultMaker): FirstPass {
   const masks = emptyMasks(set.policies.length);
+  const results: (PolicyEvaluation | undefined)[] = [];
+  const applying: Applying[] = [];
   set.policies.forEach((cp, i) => {
-    if (takesPart(set, i)) for (const c of cp.conditions) record(masks, i, c, p);
+    if (takesPart(cp)) for (const c of cp.conditions) record(masks, i, c, p);
+    const matched = masks.matched[i] ?? 0;
+    const notMatched = masks.notMatched[i] ?? 0;
+    if (cp.state === 'disabled' || notMatched !== 0) results.push(make(cp, matched, notMatched, masks.applicationReason[i] ?? 0));
+    else {
+      results.push(undefined);
+      applying.push({ index: i, matched });
+    }
   });
-  return masks;
+  return { results, applying };
 }
 
 // ---------------------------------------------------------------------------------------
 
 interface TargetIndex {
-  /** 1 for policies whose targets include everyone (`All`). */
-  readonly all: Uint8Array;
+  readonly all: number[];
   readonly byId: Map<string, number[]>;
   readonly byGroup: Map<string, number[]>;
   readonly byRole: Map<string, number[]>;
@@ -82,29 +88,52 @@ interface TargetIndex {
   readonly guestMatchers: { readonly index: number; readonly test: (p: Prepared) => boolean }[];
 }
 
+interface DeviceGroup {
+  /** One of the equal conditions (they give the same result). */
+  readonly condition: CompiledCondition;
+  readonly indexes: number[];
+}
+
+/** How the users and device conditions came out: 0 not concerned, 1 matched, 2 not matched. */
+const OUTCOMES = 3;
+const SLOTS_PER_POLICY = OUTCOMES * OUTCOMES;
+
+interface Baseline {
+  readonly results: readonly (PolicyEvaluation | undefined)[];
+  readonly applying: readonly Applying[];
+}
+
+interface Situation extends ConditionMasks {
+  /**
+   * Results of policies that do not apply, by i * SLOTS_PER_POLICY + users outcome * 3 +
+   * device outcome: within one situation a policy's masks differ only by these outcomes.
+   */
+  readonly results: (PolicyEvaluation | undefined)[];
+  /** By device outcomes (one digit per device group). */
+  readonly baselines: Map<string, Baseline>;
+}
+
 interface SetIndex {
   readonly include: TargetIndex;
   readonly exclude: TargetIndex;
-  /** Policies with a users condition (all that take part). */
-  readonly withUsers: Uint8Array;
   readonly situation: { readonly index: number; readonly condition: CompiledCondition }[];
-  /** Device conditions, those that give the same result grouped: each group is tested once. */
-  readonly device: { readonly indexes: number[]; readonly condition: CompiledCondition }[];
-  /** Masks of the situation conditions and shared results, by situationKey(); bounded, cleared when full. */
+  readonly deviceGroups: DeviceGroup[];
+  /** Per policy: its device group, or -1. */
+  readonly deviceGroupOf: Int32Array;
+  /** Masks of the situation conditions and shared results, by situationKey(); bounded. */
   readonly situations: Map<string, Situation>;
-  /**
-   * Buffers reused by every evaluation of the set (evaluation is synchronous and the masks
-   * are read before the next one starts): typed arrays of this size live outside the heap
-   * and cost more to allocate than to fill.
-   */
-  readonly scratch: { readonly masks: ConditionMasks; readonly slot: Int32Array; readonly included: Uint8Array; readonly excluded: Uint8Array };
+  /** Per policy: the evaluation (generation) in which the users index last named it. */
+  readonly includedIn: Int32Array;
+  readonly excludedIn: Int32Array;
+  generation: number;
 }
 
 const SITUATIONS_KEPT = 128;
+const BASELINES_KEPT = 16;
 const indexes = new WeakMap<CompiledPolicySet, SetIndex>();
 
-function targetIndex(n: number): TargetIndex {
-  return { all: new Uint8Array(n), byId: new Map(), byGroup: new Map(), byRole: new Map(), guestKeyword: [], guestMatchers: [] };
+function targetIndex(): TargetIndex {
+  return { all: [], byId: new Map(), byGroup: new Map(), byRole: new Map(), guestKeyword: [], guestMatchers: [] };
 }
 
 function add(map: Map<string, number[]>, keys: readonly string[], index: number): void {
@@ -116,7 +145,7 @@ function add(map: Map<string, number[]>, keys: readonly string[], index: number)
 }
 
 function addTargets(to: TargetIndex, t: PrincipalTargets, index: number): void {
-  if (t.all) to.all[index] = 1;
+  if (t.all) to.all.push(index);
   add(to.byId, t.ids, index);
   add(to.byGroup, t.groups, index);
   add(to.byRole, t.roles, index);
@@ -127,30 +156,32 @@ function addTargets(to: TargetIndex, t: PrincipalTargets, index: number): void {
 function buildIndex(set: CompiledPolicySet): SetIndex {
   const n = set.policies.length;
   const index: SetIndex = {
-    include: targetIndex(n),
-    exclude: targetIndex(n),
-    withUsers: new Uint8Array(n),
+    include: targetIndex(),
+    exclude: targetIndex(),
     situation: [],
-    device: [],
+    deviceGroups: [],
+    deviceGroupOf: new Int32Array(n).fill(-1),
     situations: new Map(),
-    scratch: { masks: emptyMasks(n), slot: new Int32Array(n), included: new Uint8Array(n), excluded: new Uint8Array(n) },
+    includedIn: new Int32Array(n),
+    excludedIn: new Int32Array(n),
+    generation: 0,
   };
-  const deviceGroups = new Map<string, { indexes: number[]; condition: CompiledCondition }>();
+  const groupsByKey = new Map<string, number>();
   set.policies.forEach((cp, i) => {
-    if (!takesPart(set, i)) return;
+    if (!takesPart(cp)) return;
     for (const condition of cp.conditions) {
-      if (condition.dependsOn === 'user' && condition.users !== undefined) {
-        index.withUsers[i] = 1;
+      if (condition.dependsOn === 'user') {
+        // The users condition is the only one read through the index (see compile.ts).
+        if (condition.users === undefined) throw new Error(`policy ${cp.id}: a user condition without targets cannot be indexed`);
         addTargets(index.include, condition.users.include, i);
         addTargets(index.exclude, condition.users.exclude, i);
-      } else if (condition.dependsOn === 'device' || condition.dependsOn === 'user') {
-        const group = condition.sameAs === undefined ? undefined : deviceGroups.get(condition.sameAs);
-        if (group !== undefined) group.indexes.push(i);
-        else {
-          const made = { indexes: [i], condition };
-          index.device.push(made);
-          if (condition.sameAs !== undefined) deviceGroups.set(condition.sameAs, made);
-        }
+      } else if (condition.dependsOn === 'device') {
+        if (condition.bit !== CONDITION_ORDER.indexOf('deviceState')) throw new Error(`policy ${cp.id}: only deviceState depends on the device`);
+        const known = condition.sameAs === undefined ? undefined : groupsByKey.get(condition.sameAs);
+        const g = known ?? index.deviceGroups.push({ condition, indexes: [] }) - 1;
+        if (known === undefined && condition.sameAs !== undefined) groupsByKey.set(condition.sameAs, g);
+        index.deviceGroups[g]?.indexes.push(i);
+        index.deviceGroupOf[i] = g;
       } else {
         index.situation.push({ index: i, condition });
       }
@@ -186,7 +217,7 @@ function situationFor(set: CompiledPolicySet, index: SetIndex, p: Prepared): Sit
   let situation = index.situations.get(key);
   if (situation === undefined) {
     const n = set.policies.length;
-    situation = { ...emptyMasks(n), results: new Array<PolicyEvaluation | undefined>(n * SLOTS_PER_POLICY).fill(undefined) };
+    situation = { ...emptyMasks(n), results: new Array<PolicyEvaluation | undefined>(n * SLOTS_PER_POLICY).fill(undefined), baselines: new Map() };
     for (const { index: i, condition } of index.situation) record(situation, i, condition, p);
     if (index.situations.size >= SITUATIONS_KEPT) index.situations.clear();
     index.situations.set(key, situation);
@@ -194,67 +225,112 @@ function situationFor(set: CompiledPolicySet, index: SetIndex, p: Prepared): Sit
   return situation;
 }
 
-function mark(into: Uint8Array, lists: Map<string, number[]>, keys: Iterable<string>): void {
-  for (const key of keys) {
-    const list = lists.get(key);
-    if (list !== undefined) for (let k = 0; k < list.length; k++) into[list[k] as number] = 1;
+/** The result of policy i when its users and device conditions came out as given, or undefined when it applies. */
+function resultFor(set: CompiledPolicySet, s: Situation, i: number, users: number, device: number, make: ResultMaker): PolicyEvaluation | undefined {
+  const cp = set.policies[i] as CompiledPolicy;
+  const slot = i * SLOTS_PER_POLICY + users * OUTCOMES + device;
+  const known = s.results[slot];
+  if (known !== undefined) return known;
+  if (cp.issues !== undefined && cp.state !== 'disabled') return undefined;
+  const matched = (s.matched[i] ?? 0) | (users === 1 ? USERS_BIT : 0) | (device === 1 ? DEVICE_BIT : 0);
+  const notMatched = (s.notMatched[i] ?? 0) | (users === 2 ? USERS_BIT : 0) | (device === 2 ? DEVICE_BIT : 0);
+  if (cp.state !== 'disabled' && notMatched === 0) return undefined;
+  const made = make(cp, matched, notMatched, s.applicationReason[i] ?? 0);
+  s.results[slot] = made;
+  return made;
+}
+
+function matchedBits(s: Situation, i: number, users: number, device: number): number {
+  return (s.matched[i] ?? 0) | (users === 1 ? USERS_BIT : 0) | (device === 1 ? DEVICE_BIT : 0);
+}
+
+/** Every policy's result when the users condition does not match (users) or does not concern the sign-in (service principals). */
+function baseline(set: CompiledPolicySet, index: SetIndex, s: Situation, devices: Uint8Array, users: number, make: ResultMaker): Baseline {
+  const results: (PolicyEvaluation | undefined)[] = [];
+  const applying: Applying[] = [];
+  set.policies.forEach((cp, i) => {
+    const g = index.deviceGroupOf[i] ?? -1;
+    const device = g < 0 ? 0 : (devices[g] ?? 0);
+    const u = takesPart(cp) ? users : 0;
+    const result = resultFor(set, s, i, u, device, make);
+    results.push(result);
+    if (result === undefined) applying.push({ index: i, matched: cp.issues === undefined ? matchedBits(s, i, u, device) : 0 });
+  });
+  return { results, applying };
+}
+
+function mark(stamps: Int32Array, generation: number, list: readonly number[] | undefined, named: number[] | undefined): void {
+  if (list === undefined) return;
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k] as number;
+    if (stamps[i] !== generation) {
+      stamps[i] = generation;
+      named?.push(i);
+    }
   }
 }
 
-function targetedPolicies(t: TargetIndex, p: Prepared, hit: Uint8Array): Uint8Array {
-  hit.set(t.all);
-  if (p.userId !== '') mark(hit, t.byId, [p.userId]);
-  mark(hit, t.byGroup, p.groups);
-  mark(hit, t.byRole, p.roles);
-  if (p.isGuestOrExternal) for (const i of t.guestKeyword) hit[i] = 1;
-  for (const { index, test } of t.guestMatchers) if (hit[index] === 0 && test(p)) hit[index] = 1;
-  return hit;
+/** Marks the policies whose targets name the user; returns them (with repeats removed) when asked. */
+function markTargeted(t: TargetIndex, p: Prepared, stamps: Int32Array, generation: number, named?: number[]): void {
+  mark(stamps, generation, t.all, named);
+  if (p.userId !== '') mark(stamps, generation, t.byId.get(p.userId), named);
+  if (t.byGroup.size > 0) for (const g of p.groups) mark(stamps, generation, t.byGroup.get(g), named);
+  if (t.byRole.size > 0) for (const r of p.roles) mark(stamps, generation, t.byRole.get(r), named);
+  if (p.isGuestOrExternal) mark(stamps, generation, t.guestKeyword, named);
+  for (const { index, test } of t.guestMatchers) if (stamps[index] !== generation && test(p)) mark(stamps, generation, [index], named);
 }
 
-/**
- * The same masks as testedMasks(), through the set's indexes. The answer is only valid until
- * the next call for the same set.
- */
-export function conditionMasks(set: CompiledPolicySet, p: Prepared): SignInMasks {
+/** The same answer as referencePass(), through the set's indexes and kept results. */
+export function indexedPass(set: CompiledPolicySet, p: Prepared, make: ResultMaker): FirstPass {
   let index = indexes.get(set);
   if (index === undefined) {
     index = buildIndex(set);
     indexes.set(set, index);
   }
-  const shared = situationFor(set, index, p);
-  const { masks, slot, included: includedBuffer, excluded: excludedBuffer } = index.scratch;
-  masks.matched.set(shared.matched);
-  masks.notMatched.set(shared.notMatched);
-  masks.applicationReason.set(shared.applicationReason);
-  slot.fill(0);
-  if (p.isUser) {
-    const included = targetedPolicies(index.include, p, includedBuffer);
-    const excluded = targetedPolicies(index.exclude, p, excludedBuffer);
-    const usersBit = 1 << CONDITION_ORDER.indexOf('users');
-    const withUsers = index.withUsers;
-    for (let i = 0; i < withUsers.length; i++) {
-      if (withUsers[i] === 0) continue;
-      // Exclusions beat inclusions.
-      if (included[i] === 1 && excluded[i] === 0) {
-        masks.matched[i] = (masks.matched[i] ?? 0) | usersBit;
-        slot[i] = 1 * OUTCOMES;
-      } else {
-        masks.notMatched[i] = (masks.notMatched[i] ?? 0) | usersBit;
-        slot[i] = 2 * OUTCOMES;
-      }
-    }
-  }
-  for (const { indexes: list, condition } of index.device) {
+  const s = situationFor(set, index, p);
+
+  // Device conditions: each group of equal ones tested once.
+  const devices = new Uint8Array(index.deviceGroups.length);
+  let deviceKey = '';
+  index.deviceGroups.forEach(({ condition }, g) => {
     const r = condition.test(p);
-    if (r === undefined) continue;
-    const bit = 1 << condition.bit;
-    const into = r ? masks.matched : masks.notMatched;
-    const outcome = r ? 1 : 2;
-    for (let k = 0; k < list.length; k++) {
-      const i = list[k] as number;
-      into[i] = (into[i] ?? 0) | bit;
-      slot[i] = (slot[i] ?? 0) + outcome;
+    devices[g] = r === undefined ? 0 : r ? 1 : 2;
+    deviceKey += String(devices[g]);
+  });
+  const users = p.isUser ? 2 : 0;
+  let base = s.baselines.get(deviceKey);
+  if (base === undefined) {
+    base = baseline(set, index, s, devices, users, make);
+    if (s.baselines.size < BASELINES_KEPT) s.baselines.set(deviceKey, base);
+  }
+  if (!p.isUser) return { results: base.results.slice(), applying: base.applying };
+
+  // Users: only the policies that name this user (or everyone) differ from the baseline.
+  if (index.generation >= 0x3fffffff) {
+    index.generation = 0;
+    index.includedIn.fill(0);
+    index.excludedIn.fill(0);
+  }
+  const generation = ++index.generation;
+  const named: number[] = [];
+  markTargeted(index.include, p, index.includedIn, generation, named);
+  if (named.length === 0) return { results: base.results.slice(), applying: base.applying };
+  markTargeted(index.exclude, p, index.excludedIn, generation);
+  const results = base.results.slice();
+  const applying = base.applying.slice();
+  let added = false;
+  for (const i of named) {
+    // Exclusions beat inclusions.
+    if (index.excludedIn[i] === generation) continue;
+    const g = index.deviceGroupOf[i] ?? -1;
+    const device = g < 0 ? 0 : (devices[g] ?? 0);
+    const result = resultFor(set, s, i, 1, device, make);
+    results[i] = result;
+    if (result === undefined) {
+      applying.push({ index: i, matched: matchedBits(s, i, 1, device) });
+      added = true;
     }
   }
-  return { ...masks, slot, results: shared.results };
+  if (added) applying.sort((a, b) => a.index - b.index);
+  return { results, applying };
 }

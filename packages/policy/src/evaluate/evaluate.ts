@@ -16,7 +16,7 @@ import {
   type CompiledStrength,
   type Prepared,
 } from './compile.js';
-import { APPLICATION_REASONS, conditionMasks, SLOTS_PER_POLICY, type SignInMasks } from './applicability.js';
+import { APPLICATION_REASONS, indexedPass, type FirstPass, type ResultMaker } from './applicability.js';
 import { isSignInContext, signInContextSchema, toEpochSeconds, type SignInContext, type SignInLocation } from './context.js';
 import {
   ERROR_CODES,
@@ -157,7 +157,7 @@ export function prepare(input: unknown, directory: DirectoryView | undefined): P
 
 // ---------------------------------------------------------------------------------------
 // Applicability, kept as bit masks over CONDITION_ORDER so that a policy that does not apply
-// costs its condition tests and nothing else: its result object is shared (see sharedResult).
+// costs nothing once its result has been made: results are shared (see applicability.ts).
 
 interface Applicability {
   readonly applies: boolean;
@@ -212,15 +212,9 @@ function analysisReasons(notMatched: number, applicationReason: number): readonl
   return reasons;
 }
 
-/** The result of a policy that is not enabled or does not apply: made once per slot (see SignInMasks). */
-function sharedResult(masks: SignInMasks, i: number, cp: CompiledPolicy): PolicyEvaluation {
-  const slot = i * SLOTS_PER_POLICY + (masks.slot[i] ?? 0);
-  const known = masks.results[slot];
-  if (known !== undefined) return known;
-  const made = Object.freeze(cp.state === 'disabled' ? toEvaluation({ cp, result: 'notEnabled' }) : notApplied(cp, masks.matched[i] ?? 0, masks.notMatched[i] ?? 0, masks.applicationReason[i] ?? 0));
-  masks.results[slot] = made;
-  return made;
-}
+/** The result of a policy that is not enabled or does not apply; shared, so frozen. */
+const sharedResult: ResultMaker = (cp, matched, notMatched, applicationReason) =>
+  Object.freeze(cp.state === 'disabled' ? toEvaluation({ cp, result: 'notEnabled' }) : notApplied(cp, matched, notMatched, applicationReason));
 
 function notApplied(cp: CompiledPolicy, matched: number, notMatched: number, applicationReason: number): PolicyEvaluation {
   return toEvaluation({
@@ -552,22 +546,18 @@ function toEvaluation(row: Row): PolicyEvaluation {
   };
 }
 
-function decide(set: CompiledPolicySet, p: Prepared): Decision {
-  // Pass 1: applicability, and the strictest sign-in frequency among applied enforced policies
-  // (the MFA claim counts only if younger than it). Policies that do not apply are done here.
+type Pass = (set: CompiledPolicySet, p: Prepared, make: ResultMaker) => FirstPass;
+
+function decide(set: CompiledPolicySet, p: Prepared, pass: Pass): Decision {
+  // Pass 1: which policies apply; the others' results are final (applicability.ts).
   const policies = set.policies;
-  const masks = conditionMasks(set, p);
-  const results: PolicyEvaluation[] = new Array<PolicyEvaluation>(policies.length);
-  const applying: { readonly index: number; readonly matched: number }[] = [];
+  const first = pass(set, p, sharedResult);
+  const results = first.results;
+  const applying = first.applying;
+  // The strictest sign-in frequency among applied enforced policies: the MFA claim counts only if younger than it.
   let enforcedWindow: number | undefined;
-  for (let i = 0; i < policies.length; i++) {
-    const cp = policies[i] as CompiledPolicy;
-    if (cp.state === 'disabled' || (masks.notMatched[i] ?? 0) !== 0) {
-      results[i] = sharedResult(masks, i, cp);
-      continue;
-    }
-    const matched = masks.matched[i] ?? 0;
-    applying.push({ index: i, matched });
+  for (const { index } of applying) {
+    const cp = policies[index] as CompiledPolicy;
     const s = cp.session.signInFrequency;
     if (cp.state === 'enabled' && s !== undefined) enforcedWindow = enforcedWindow === undefined ? s.seconds : Math.min(enforcedWindow, s.seconds);
   }
@@ -639,7 +629,7 @@ function decide(set: CompiledPolicySet, p: Prepared): Decision {
   return {
     outcome,
     errorCode,
-    policies: results,
+    policies: results as PolicyEvaluation[],
     missing,
     conditionalAccessStatus,
     authenticationRequirement: requiresMfa ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
@@ -668,6 +658,11 @@ function failure(issue: Issue): Decision {
  * context, an unreadable policy) yields `block`, never `grant`.
  */
 export function evaluate(input: EvaluateInput): Decision {
+  return evaluateWith(input, indexedPass);
+}
+
+/** evaluate() with the first pass of choice: the tests compare indexedPass with referencePass. */
+export function evaluateWith(input: EvaluateInput, pass: Pass): Decision {
   try {
     if (typeof input !== 'object' || input === null) {
       return failure({ code: 'invalid_input', path: '', message: 'evaluate expects { policies, context }' });
@@ -683,7 +678,7 @@ export function evaluate(input: EvaluateInput): Decision {
       return failure({ code: 'invalid_type', path: 'policies', message: 'policies must be an array or a compiled policy set' });
     }
     const prepared = prepare(input.context, directory);
-    return decide(set, prepared);
+    return decide(set, prepared, pass);
   } catch (error) {
     if (error instanceof EvaluationError) return failure(error.issue);
     return failure({ code: 'internal_error', path: '', message: error instanceof Error ? error.message : String(error) });
