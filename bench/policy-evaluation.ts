@@ -92,6 +92,7 @@ const result = {
   groups: groups.length,
   signIns: signIns.length,
   outcomes: Object.fromEntries(['grant', 'interrupt', 'block'].map((o) => [o, signIns.filter((c) => evaluate({ policies: compiled, context: c }).outcome === o).length])),
+  appliedPerSignIn: signIns.map((c) => evaluate({ policies: compiled, context: c }).policies.filter((p) => p.result !== 'notApplied' && p.result !== 'notEnabled' && p.result !== 'reportOnlyNotApplied').length),
   applied: first.policies.filter((p) => p.result !== 'notApplied' && p.result !== 'notEnabled' && p.result !== 'reportOnlyNotApplied').length,
   outcome: first.outcome,
   monban, peer,
