@@ -1,12 +1,31 @@
 // Step 4: the decision itself comes from @monban/policy: first the account state, then
 // conditional access on the context. This step only gathers input and maps the answer.
-import { decideAccount, evaluate, MFA_SATISFIED_BY_DETAIL, type SignInContext } from '@monban/policy';
+import { decideAccount, evaluate, MFA_SATISFIED_BY_DETAIL, type PolicyEvaluation, type SignInContext } from '@monban/policy';
 import type { PolicySnapshot } from '../../conditional-access/store.js';
 import type { AppliedConditionalAccessPolicy } from '../../logs/sign-in-record.js';
 import type { Decision } from '../decision.js';
 import type { IdentifiedApplication } from './identify-application.js';
 import type { Proof } from './establish-proof.js';
 import type { UserContext } from './build-context.js';
+
+// The engine shares (frozen) results of policies that do not apply between sign-ins; their log
+// entries are made once too, so a token request does not rebuild one per policy in the tenant.
+const logEntries = new WeakMap<PolicyEvaluation, AppliedConditionalAccessPolicy>();
+
+function logEntry(p: PolicyEvaluation): AppliedConditionalAccessPolicy {
+  const known = logEntries.get(p);
+  if (known !== undefined) return known;
+  const entry: AppliedConditionalAccessPolicy = {
+    id: p.id,
+    displayName: p.displayName,
+    enforcedGrantControls: [...p.enforcedGrantControls],
+    enforcedSessionControls: [...p.enforcedSessionControls],
+    result: p.result,
+    analysisReasons: p.analysisReasons.join(','),
+  };
+  if (Object.isFrozen(p)) logEntries.set(p, Object.freeze(entry));
+  return entry;
+}
 
 export function decide(app: IdentifiedApplication, ctx: UserContext, proof: Proof, now: Date, expectsUser: boolean, signIn: SignInContext, policies: PolicySnapshot): Decision {
   const nowSec = Math.floor(now.getTime() / 1000);
@@ -35,14 +54,7 @@ export function decide(app: IdentifiedApplication, ctx: UserContext, proof: Proo
   }
 
   const policy = evaluate({ policies: policies.compiled, context: signIn, directory: { namedLocations: policies.namedLocations, authenticationStrengths: policies.strengths } });
-  const applied: AppliedConditionalAccessPolicy[] = policy.policies.map((p) => ({
-    id: p.id,
-    displayName: p.displayName,
-    enforcedGrantControls: [...p.enforcedGrantControls],
-    enforcedSessionControls: [...p.enforcedSessionControls],
-    result: p.result,
-    analysisReasons: p.analysisReasons.join(','),
-  }));
+  const applied: AppliedConditionalAccessPolicy[] = policy.policies.map(logEntry);
   const allowed = policy.outcome === 'grant';
   const failedPolicyIds = policy.policies.filter((p) => p.result === 'failure').map((p) => p.id);
   return {
