@@ -182,12 +182,26 @@ const permissionGrants: Migration = {
   },
 };
 
+// Refresh tokens, codes, access tokens and grants have no uid or user_code, yet every one of
+// their inserts added a NULL entry to both indexes (two more b-trees written per token). Only
+// interactions and device codes have them; a lookup by either (uid = ?, user_code = ?) implies
+// IS NOT NULL, so SQLite and PostgreSQL use the partial indexes for it.
+const partialPayloadIndexes: Migration = {
+  async up(db: Kysely<unknown>) {
+    for (const column of ['uid', 'user_code'] as const) {
+      await db.schema.dropIndex(`oidc_payloads_${column}`).execute();
+      await sql`create index ${sql.id(`oidc_payloads_${column}`)} on oidc_payloads (${sql.id(column)}) where ${sql.id(column)} is not null`.execute(db);
+    }
+  },
+};
+
 export function migrationsFor(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: async () => ({
       '0001_initial': initial(dialect),
       '0002_conditional_access': conditionalAccess,
       '0003_permission_grants': permissionGrants,
+      '0004_oidc_payloads_partial_indexes': partialPayloadIndexes,
     }),
   };
 }
