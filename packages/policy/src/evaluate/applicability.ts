@@ -290,13 +290,15 @@ export function indexedPass(set: CompiledPolicySet, p: Prepared, make: ResultMak
   const s = situationFor(set, index, p);
 
   // Device conditions: each group of equal ones tested once.
-  const devices = new Uint8Array(index.deviceGroups.length);
+  const groups = index.deviceGroups;
+  const devices = new Uint8Array(groups.length);
   let deviceKey = '';
-  index.deviceGroups.forEach(({ condition }, g) => {
-    const r = condition.test(p);
-    devices[g] = r === undefined ? 0 : r ? 1 : 2;
-    deviceKey += String(devices[g]);
-  });
+  for (let g = 0; g < groups.length; g++) {
+    const r = (groups[g] as DeviceGroup).condition.test(p);
+    const outcome = r === undefined ? 0 : r ? 1 : 2;
+    devices[g] = outcome;
+    deviceKey += outcome === 0 ? '0' : outcome === 1 ? '1' : '2';
+  }
   const users = p.isUser ? 2 : 0;
   let base = s.baselines.get(deviceKey);
   if (base === undefined) {
