@@ -44,17 +44,16 @@ export class SignInLogWriter {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, 500);
       try {
-        await this.#db.transaction().execute(async (tx) => {
-          await tx.insertInto('sign_ins').values(batch.map(({ record }) => ({
-            id: record.id,
-            created_at: record.createdDateTime,
-            user_id: record.userId,
-            app_id: record.appId,
-            error_code: record.status.errorCode,
-            correlation_id: record.correlationId,
-            record: JSON.stringify(record),
-          }))).execute();
-        });
+        // One multi-row INSERT is one transaction on both engines: all of the batch or none.
+        await this.#db.insertInto('sign_ins').values(batch.map(({ record }) => ({
+          id: record.id,
+          created_at: record.createdDateTime,
+          user_id: record.userId,
+          app_id: record.appId,
+          error_code: record.status.errorCode,
+          correlation_id: record.correlationId,
+          record: JSON.stringify(record),
+        }))).execute();
         // One fdatasync for the whole batch, covering the token writes that preceded it too.
         await this.#sync();
         this.#written += batch.length;
