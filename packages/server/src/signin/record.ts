@@ -1,5 +1,5 @@
 // Step 7: turns a finished attempt into its one sign-in record (Graph signIn shape).
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import type { SignInRecord } from '../logs/sign-in-record.js';
@@ -9,6 +9,20 @@ import type { SignInAttempt } from './attempt.js';
 export interface Outcome { errorCode: number; failureReason: string | null; reason?: string | undefined }
 
 const methodNames: Record<string, string> = { pwd: 'Password', mfa: 'Multifactor authentication' };
+
+/**
+ * A GUID whose first 48 bits are the time in ms (the UUID version 7 layout, RFC 9562), the
+ * rest random. Records written together then sit next to each other in the sign_ins id index,
+ * so a batch dirties one index page instead of one random page per record.
+ */
+export function timeOrderedId(at: Date): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(at.getTime(), 0, 6);
+  bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f);
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 export class SignInRecorder {
   constructor(private readonly directory: Directory, private readonly writer: SignInLogWriter, private readonly clock: Clock) {}
@@ -27,7 +41,7 @@ export class SignInRecorder {
     const now = this.clock.now().toISOString();
     const satisfiedByToken = !attempt.isInteractive && (attempt.incomingTokenType !== 'none' || attempt.singleSignOn === true);
     const record: SignInRecord = {
-      id: randomUUID(),
+      id: timeOrderedId(this.clock.now()),
       createdDateTime: now,
       correlationId: attempt.correlationId,
       userId: appOnly ? null : (user?.id ?? attempt.userId ?? null),
