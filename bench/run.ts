@@ -1,5 +1,5 @@
 // Monban against bare oidc-provider, one core each in turn, in one run. See bench/README.md
-// and docs/decisions/0101-benchmark-method.md for the method and how to read the ratios.
+// and docs/decisions/0009-benchmark-method.md for the method and how to read the ratios.
 //
 //   npm run bench -- [--seconds 10] [--connections 16] [--rounds 1] [--scenarios client_credentials,refresh_token]
 //                    [--server-core 0] [--load-core 1] [--no-pin] [--no-policies] [--profile] [--keep-data] [--out bench/results]
