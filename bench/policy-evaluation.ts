@@ -56,7 +56,8 @@ if (first.error) throw new Error(`the benchmark's own input is refused: ${first.
 
 function measure(label: string, run: (signIn: SignInContext) => void, forSeconds: number): { label: string; perSecond: number; perCpuSecond: number; p50us: number; p99us: number; count: number } {
   for (let i = 0; i < 2000; i++) run(signIns[i % signIns.length] as SignInContext); // warm-up
-  const samples: number[] = [];
+  // Preallocated, so that the measuring itself allocates nothing per evaluation.
+  const samples = new Float64Array(Math.ceil(forSeconds * 1_000_000));
   const end = process.hrtime.bigint() + BigInt(Math.round(forSeconds * 1e9));
   let count = 0;
   const started = process.hrtime.bigint();
@@ -66,14 +67,14 @@ function measure(label: string, run: (signIn: SignInContext) => void, forSeconds
     const t0 = process.hrtime.bigint();
     run(signIn);
     const t1 = process.hrtime.bigint();
-    samples.push(Number(t1 - t0) / 1000);
+    samples[count] = Number(t1 - t0) / 1000;
     count++;
-    if (t1 >= end) break;
+    if (t1 >= end || count === samples.length) break;
   }
   const used = process.cpuUsage(cpu);
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  samples.sort((a, b) => a - b);
-  const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0;
+  const taken = samples.subarray(0, count).sort();
+  const at = (q: number): number => taken[Math.min(count - 1, Math.floor(q * count))] ?? 0;
   return {
     label,
     perSecond: Math.round(count / elapsed),

@@ -101,6 +101,9 @@ const SLOTS_PER_POLICY = OUTCOMES * OUTCOMES;
 interface Baseline {
   readonly results: readonly (PolicyEvaluation | undefined)[];
   readonly applying: readonly Applying[];
+  /** For user sign-ins, per policy, when its users condition matches: its result, or undefined when it then applies. */
+  readonly ifUsersMatch: readonly (PolicyEvaluation | undefined)[];
+  readonly ifUsersMatchApplying: readonly (Applying | undefined)[];
 }
 
 interface Situation extends ConditionMasks {
@@ -126,6 +129,8 @@ interface SetIndex {
   readonly includedIn: Int32Array;
   readonly excludedIn: Int32Array;
   generation: number;
+  /** Reused by every evaluation of the set (evaluation is synchronous). */
+  readonly scratch: { readonly named: number[]; readonly devices: Uint8Array };
 }
 
 const SITUATIONS_KEPT = 128;
@@ -165,6 +170,7 @@ function buildIndex(set: CompiledPolicySet): SetIndex {
     includedIn: new Int32Array(n),
     excludedIn: new Int32Array(n),
     generation: 0,
+    scratch: { named: [], devices: new Uint8Array(0) },
   };
   const groupsByKey = new Map<string, number>();
   set.policies.forEach((cp, i) => {
@@ -187,7 +193,7 @@ function buildIndex(set: CompiledPolicySet): SetIndex {
       }
     }
   });
-  return index;
+  return { ...index, scratch: { named: [], devices: new Uint8Array(index.deviceGroups.length) } };
 }
 
 const joined = (values: ReadonlySet<string>): string => (values.size === 0 ? '' : values.size === 1 ? [...values].join('') : [...values].sort().join(','));
@@ -248,6 +254,8 @@ function matchedBits(s: Situation, i: number, users: number, device: number): nu
 function baseline(set: CompiledPolicySet, index: SetIndex, s: Situation, devices: Uint8Array, users: number, make: ResultMaker): Baseline {
   const results: (PolicyEvaluation | undefined)[] = [];
   const applying: Applying[] = [];
+  const ifUsersMatch: (PolicyEvaluation | undefined)[] = [];
+  const ifUsersMatchApplying: (Applying | undefined)[] = [];
   set.policies.forEach((cp, i) => {
     const g = index.deviceGroupOf[i] ?? -1;
     const device = g < 0 ? 0 : (devices[g] ?? 0);
@@ -255,8 +263,12 @@ function baseline(set: CompiledPolicySet, index: SetIndex, s: Situation, devices
     const result = resultFor(set, s, i, u, device, make);
     results.push(result);
     if (result === undefined) applying.push({ index: i, matched: cp.issues === undefined ? matchedBits(s, i, u, device) : 0 });
+    // Only policies that take part can be named by the users index.
+    const named = u === 2 ? resultFor(set, s, i, 1, device, make) : undefined;
+    ifUsersMatch.push(named);
+    ifUsersMatchApplying.push(u === 2 && named === undefined ? { index: i, matched: matchedBits(s, i, 1, device) } : undefined);
   });
-  return { results, applying };
+  return { results, applying, ifUsersMatch, ifUsersMatchApplying };
 }
 
 function mark(stamps: Int32Array, generation: number, list: readonly number[] | undefined, named: number[] | undefined): void {
@@ -291,7 +303,7 @@ export function indexedPass(set: CompiledPolicySet, p: Prepared, make: ResultMak
 
   // Device conditions: each group of equal ones tested once.
   const groups = index.deviceGroups;
-  const devices = new Uint8Array(groups.length);
+  const devices = index.scratch.devices;
   let deviceKey = '';
   for (let g = 0; g < groups.length; g++) {
     const r = (groups[g] as DeviceGroup).condition.test(p);
@@ -314,22 +326,25 @@ export function indexedPass(set: CompiledPolicySet, p: Prepared, make: ResultMak
     index.excludedIn.fill(0);
   }
   const generation = ++index.generation;
-  const named: number[] = [];
+  const named = index.scratch.named;
+  named.length = 0;
   markTargeted(index.include, p, index.includedIn, generation, named);
   if (named.length === 0) return { results: base.results.slice(), applying: base.applying };
   markTargeted(index.exclude, p, index.excludedIn, generation);
   const results = base.results.slice();
   const applying = base.applying.slice();
   let added = false;
-  for (const i of named) {
+  const excludedIn = index.excludedIn;
+  const { ifUsersMatch, ifUsersMatchApplying } = base;
+  for (let k = 0; k < named.length; k++) {
+    const i = named[k] as number;
     // Exclusions beat inclusions.
-    if (index.excludedIn[i] === generation) continue;
-    const g = index.deviceGroupOf[i] ?? -1;
-    const device = g < 0 ? 0 : (devices[g] ?? 0);
-    const result = resultFor(set, s, i, 1, device, make);
+    if (excludedIn[i] === generation) continue;
+    const result = ifUsersMatch[i];
     results[i] = result;
     if (result === undefined) {
-      applying.push({ index: i, matched: matchedBits(s, i, 1, device) });
+      const applies = ifUsersMatchApplying[i];
+      if (applies !== undefined) applying.push(applies);
       added = true;
     }
   }
