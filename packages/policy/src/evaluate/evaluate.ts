@@ -370,6 +370,9 @@ interface Row {
 }
 
 function unionMissing(list: readonly Missing[]): Missing {
+  // One policy's missing list is already in order and without repeats (see grant()).
+  if (list.length === 0) return NOTHING_MISSING;
+  if (list.length === 1) return list[0] ?? NOTHING_MISSING;
   const controls = new Set<MissingControl>();
   const strengths = new Map<string, StrengthRequirement>();
   let reauth = false;
@@ -386,7 +389,10 @@ function unionMissing(list: readonly Missing[]): Missing {
   };
 }
 
+const NO_SESSION_CONTROLS: CombinedSessionControls = Object.freeze({});
+
 function combineSessions(rows: readonly Row[]): CombinedSessionControls {
+  if (rows.every((r) => r.cp.session.logNames.length === 0)) return NO_SESSION_CONTROLS;
   let signInFrequency: CombinedSessionControls['signInFrequency'];
   let persistentBrowser: 'always' | 'never' | undefined;
   let applicationEnforcedRestrictions = false;
@@ -483,7 +489,8 @@ function mfaErrorCode(kind: 'mfa' | 'authenticationStrength', missing: Missing, 
   return ERROR_CODES.mfaRequired.code;
 }
 
-function errorCodeFor(failed: readonly Row[], p: Prepared, outcome: 'block' | 'interrupt', enforcedWindow: number | undefined): number {
+/** `missing`: the union of what the failed policies miss. */
+function errorCodeFor(failed: readonly Row[], missing: Missing, p: Prepared, outcome: 'block' | 'interrupt', enforcedWindow: number | undefined): number {
   if (p.legacyClient || failed.some((r) => r.cp.block)) return ERROR_CODES.blocked.code;
   if (outcome === 'block') {
     // Name the first control the user cannot meet in this sign-in.
@@ -496,7 +503,6 @@ function errorCodeFor(failed: readonly Row[], p: Prepared, outcome: 'block' | 'i
     return ERROR_CODES.blocked.code;
   }
   // Interrupt: the first step to ask for, in the reference's order.
-  const missing = unionMissing(failed.map((r) => r.grant?.missing ?? NOTHING_MISSING));
   for (const c of missing.controls) {
     if (c === 'mfa' || c === 'authenticationStrength') return mfaErrorCode(c, missing, p, enforcedWindow);
     if (c === 'passwordChange') return ERROR_CODES.passwordChangeRequired.code;
@@ -594,8 +600,8 @@ function decide(set: CompiledPolicySet, p: Prepared, pass: Pass): Decision {
   if (failed.length === 0) outcome = 'grant';
   else if (blocked.length === 0 && failed.every((r) => r.grant?.interactive === true)) outcome = 'interrupt';
   else outcome = 'block';
-  const errorCode = outcome === 'grant' ? 0 : errorCodeFor(failed, p, outcome, enforcedWindow);
   const missing = unionMissing(failed.map((r) => r.grant?.missing ?? NOTHING_MISSING));
+  const errorCode = outcome === 'grant' ? 0 : errorCodeFor(failed, missing, p, outcome, enforcedWindow);
   const requiresMfa = applied.some((r) => r.grant?.mfaPath === true);
   const satisfiedBy = outcome === 'grant' && requiresMfa && p.ctx.proven.mfa ? mfaSatisfiedBy(p.ctx.proven.mfaSource) : undefined;
 
