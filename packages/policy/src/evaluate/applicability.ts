@@ -133,8 +133,8 @@ interface SetIndex {
   readonly scratch: { readonly named: number[]; readonly devices: Uint8Array };
 }
 
-const SITUATIONS_KEPT = 128;
-const BASELINES_KEPT = 16;
+const SITUATIONS_KEPT = 64;
+const BASELINES_KEPT = 8;
 const indexes = new WeakMap<CompiledPolicySet, SetIndex>();
 
 function targetIndex(): TargetIndex {

@@ -182,6 +182,7 @@ const FIXED_REASONS: Record<ConditionName, AnalysisReason> = {
   authenticationFlows: 'authenticationFlow',
 };
 const CONDITION_COUNT = CONDITION_ORDER.length;
+const MASK_SPAN = 2 ** CONDITION_COUNT;
 const APPLICATION_BIT = CONDITION_ORDER.indexOf('application');
 
 const namesByMask = new Map<number, readonly ConditionName[]>();
@@ -213,8 +214,23 @@ function analysisReasons(notMatched: number, applicationReason: number): readonl
 }
 
 /** The result of a policy that is not enabled or does not apply; shared, so frozen. */
-const sharedResult: ResultMaker = (cp, matched, notMatched, applicationReason) =>
-  Object.freeze(cp.state === 'disabled' ? toEvaluation({ cp, result: 'notEnabled' }) : notApplied(cp, matched, notMatched, applicationReason));
+// One object per policy and distinct masks, whichever situation asks (applicability.ts keeps
+// references per situation; the objects themselves stay few).
+const resultsByPolicy = new WeakMap<CompiledPolicy, Map<number, PolicyEvaluation>>();
+const sharedResult: ResultMaker = (cp, matched, notMatched, applicationReason) => {
+  const key = cp.state === 'disabled' ? -1 : matched + notMatched * MASK_SPAN + applicationReason * MASK_SPAN * MASK_SPAN;
+  let known = resultsByPolicy.get(cp);
+  if (known === undefined) {
+    known = new Map();
+    resultsByPolicy.set(cp, known);
+  }
+  let result = known.get(key);
+  if (result === undefined) {
+    result = Object.freeze(cp.state === 'disabled' ? toEvaluation({ cp, result: 'notEnabled' }) : notApplied(cp, matched, notMatched, applicationReason));
+    known.set(key, result);
+  }
+  return result;
+};
 
 function notApplied(cp: CompiledPolicy, matched: number, notMatched: number, applicationReason: number): PolicyEvaluation {
   return toEvaluation({
