@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { adminToken, graph, startMonban, type MonbanProcess } from './support/server.js';
 
-interface SignInPage { value: { correlationId: string; appId: string; status: { errorCode: number } }[]; '@odata.nextLink'?: string }
+interface SignInPage { value: { correlationId: string; appId: string; status: { errorCode: number }; appliedConditionalAccessPolicies: { id: string }[] }[]; '@odata.nextLink'?: string }
 
 describe('crash safety of the sign-in log', () => {
   let first: MonbanProcess;
@@ -20,6 +20,14 @@ describe('crash safety of the sign-in log', () => {
 
   test('kill -9 during concurrent client credentials: every observed 200 has its sign-in record after restart', async (t) => {
     const { tenantId, adminClient } = first.bootstrap;
+    // A report-only policy, so every record under load refers to a stored policy list (decision
+    // 0010): a record must never survive the crash without its list.
+    const policy = await graph<{ id: string }>(first, await adminToken(first), 'POST', '/identity/conditionalAccess/policies', {
+      displayName: 'crash-safety report-only', state: 'enabledForReportingButNotEnforced',
+      conditions: { users: { includeUsers: ['All'] }, applications: { includeApplications: ['All'] }, clientAppTypes: ['all'] },
+      grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+    });
+    assert.equal(policy.status, 201, JSON.stringify(policy.body));
     const url = `${first.origin}/${tenantId}/oauth2/v2.0/token`;
     const ok: string[] = [];
     const refusedWithStatus: { status: number; body: string }[] = [];
@@ -66,6 +74,7 @@ describe('crash safety of the sign-in log', () => {
     assert.equal(second.bootstrap.tenantId, tenantId);
     const token = await adminToken(second);
     const logged = new Map<string, number>();
+    const lists = new Map<string, string[]>();
     let path: string | undefined = `/auditLogs/signIns?$top=999&$filter=${encodeURIComponent(`appId eq '${adminClient.clientId}'`)}`;
     let pages = 0;
     while (path) {
@@ -74,6 +83,7 @@ describe('crash safety of the sign-in log', () => {
       for (const r of page.body.value) {
         assert.equal(r.appId, adminClient.clientId);
         logged.set(r.correlationId, r.status.errorCode);
+        lists.set(r.correlationId, r.appliedConditionalAccessPolicies.map((p) => p.id));
       }
       const next = page.body['@odata.nextLink'];
       path = next ? next.slice(next.indexOf('/v1.0') + '/v1.0'.length) : undefined;
@@ -85,5 +95,6 @@ describe('crash safety of the sign-in log', () => {
     assert.deepEqual(missing, [], `${missing.length} of ${ok.length} observed successes have no sign-in record`);
     assert.ok(logged.size >= ok.length, 'at least as many records as observed successes');
     for (const id of ok) assert.equal(logged.get(id), 0, `the record of ${id} is a success`);
+    for (const id of ok) assert.deepEqual(lists.get(id), [policy.body.id], `the record of ${id} has its policy list`);
   });
 });

@@ -87,7 +87,7 @@ export async function startServer(config: ServerConfig, options: { clock?: Clock
   const issuer = `${origin}/${tenantId}/v2.0`;
 
   const metrics = new Metrics();
-  const writer = new SignInLogWriter(store.db, () => store.sync());
+  const writer = new SignInLogWriter(store.db, () => store.sync(), clock);
   writer.onWritten = (r) => metrics.signIns.inc({ result: r.status.errorCode === 0 ? 'success' : 'failure', error_code: String(r.status.errorCode) });
   const recorder = new SignInRecorder(directory, writer, clock);
   const lockout = new SmartLockout(store.db, clock);

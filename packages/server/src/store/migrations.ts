@@ -195,6 +195,25 @@ const partialPayloadIndexes: Migration = {
   },
 };
 
+// Sign-in records repeat the same list of applied conditional access policies (one entry per
+// policy in the tenant, ~14 KB with 50): each distinct list is stored once, keyed by the SHA-256
+// of its JSON, and a record refers to it (decision 0010). Rows written before this migration
+// keep their list inline and no reference; records without policies do the same. seen_at is
+// when a writer last confirmed the list stored: retention removes only unreferenced lists not
+// confirmed within the retention period, so a writer may trust its confirmation for a while.
+const signInPolicyLists: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createTable('sign_in_policy_lists')
+      .addColumn('hash', 'text', (c) => c.primaryKey())
+      .addColumn('entries', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('seen_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.alterTable('sign_ins').addColumn('policy_list', 'text').execute();
+    await sql`create index sign_ins_policy_list on sign_ins (policy_list) where policy_list is not null`.execute(db);
+  },
+};
+
 export function migrationsFor(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: async () => ({
@@ -202,6 +221,7 @@ export function migrationsFor(dialect: Dialect): MigrationProvider {
       '0002_conditional_access': conditionalAccess,
       '0003_permission_grants': permissionGrants,
       '0004_oidc_payloads_partial_indexes': partialPayloadIndexes,
+      '0005_sign_in_policy_lists': signInPolicyLists,
     }),
   };
 }

@@ -133,8 +133,16 @@ export interface SignInTable {
   app_id: string | null;
   error_code: number;
   correlation_id: string;
-  record: string; // Graph signIn JSON
+  record: string; // Graph signIn JSON; with policy_list set, appliedConditionalAccessPolicies is null here
   seq: Generated<number>;
+  policy_list: string | null; // sign_in_policy_lists.hash (migration 0005)
+}
+
+export interface SignInPolicyListTable {
+  hash: string; // SHA-256 (hex) of entries
+  entries: string; // JSON array of appliedConditionalAccessPolicy, exactly as the records had it
+  created_at: string;
+  seen_at: string; // last confirmed by a writer; retention keeps lists confirmed within the period
 }
 
 export interface LockoutTable {
@@ -189,5 +197,6 @@ export interface Database {
   named_locations: NamedLocationTable;
   oidc_payloads: OidcPayloadTable;
   sign_ins: SignInTable;
+  sign_in_policy_lists: SignInPolicyListTable;
   lockouts: LockoutTable;
 }
