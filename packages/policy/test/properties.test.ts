@@ -52,6 +52,9 @@ const users = fc.constantFrom<NonNullable<ConditionalAccessPolicy['conditions'][
   { includeUsers: [U2], includeGroups: [G_STAFF] },
   { includeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'b2bCollaborationGuest,internalGuest', externalTenants: { membershipKind: 'all' } } },
   { includeUsers: ['All'], excludeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'b2bCollaborationGuest', externalTenants: { membershipKind: 'all' } } },
+  { includeGroups: [G_STAFF], excludeUsers: ['All'] },
+  { includeUsers: ['All'], excludeUsers: ['All'] },
+  { includeUsers: ['All'], excludeRoles: [ROLE_GA] },
 );
 const applications = fc.constantFrom<NonNullable<ConditionalAccessPolicy['conditions']['applications']>>(
   { includeApplications: ['All'] },

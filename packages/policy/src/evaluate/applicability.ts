@@ -99,11 +99,14 @@ const OUTCOMES = 3;
 const SLOTS_PER_POLICY = OUTCOMES * OUTCOMES;
 
 interface Baseline {
+  /** Per policy: its result, or undefined when it applies; for user sign-ins with the users outcome of matchesUnlessNamed. */
   readonly results: readonly (PolicyEvaluation | undefined)[];
   readonly applying: readonly Applying[];
   /** For user sign-ins, per policy, when its users condition matches: its result, or undefined when it then applies. */
   readonly ifUsersMatch: readonly (PolicyEvaluation | undefined)[];
   readonly ifUsersMatchApplying: readonly (Applying | undefined)[];
+  /** For user sign-ins, per policy, when its users condition does not match (never applies then). */
+  readonly ifUsersDoNotMatch: readonly (PolicyEvaluation | undefined)[];
 }
 
 interface Situation extends ConditionMasks {
@@ -125,12 +128,20 @@ interface SetIndex {
   readonly deviceGroupOf: Int32Array;
   /** Masks of the situation conditions and shared results, by situationKey(); bounded. */
   readonly situations: Map<string, Situation>;
+  /**
+   * Per policy: 1 when its users condition matches every user the index does not name in an
+   * exclusion (it includes `All` and does not exclude `All`). The baseline assumes this
+   * outcome, so a sign-in revisits only the policies its user is named in.
+   */
+  readonly matchesUnlessNamed: Uint8Array;
+  /** Per policy: 1 when it excludes `All` (its users condition never matches). */
+  readonly excludesEveryone: Uint8Array;
   /** Per policy: the evaluation (generation) in which the users index last named it. */
   readonly includedIn: Int32Array;
   readonly excludedIn: Int32Array;
   generation: number;
   /** Reused by every evaluation of the set (evaluation is synchronous). */
-  readonly scratch: { readonly named: number[]; readonly devices: Uint8Array };
+  readonly scratch: { readonly named: number[]; readonly excluded: number[]; readonly devices: Uint8Array };
 }
 
 const SITUATIONS_KEPT = 64;
@@ -167,10 +178,12 @@ function buildIndex(set: CompiledPolicySet): SetIndex {
     deviceGroups: [],
     deviceGroupOf: new Int32Array(n).fill(-1),
     situations: new Map(),
+    matchesUnlessNamed: new Uint8Array(n),
+    excludesEveryone: new Uint8Array(n),
     includedIn: new Int32Array(n),
     excludedIn: new Int32Array(n),
     generation: 0,
-    scratch: { named: [], devices: new Uint8Array(0) },
+    scratch: { named: [], excluded: [], devices: new Uint8Array(0) },
   };
   const groupsByKey = new Map<string, number>();
   set.policies.forEach((cp, i) => {
@@ -193,7 +206,9 @@ function buildIndex(set: CompiledPolicySet): SetIndex {
       }
     }
   });
-  return { ...index, scratch: { named: [], devices: new Uint8Array(index.deviceGroups.length) } };
+  for (const i of index.exclude.all) index.excludesEveryone[i] = 1;
+  for (const i of index.include.all) if (index.excludesEveryone[i] === 0) index.matchesUnlessNamed[i] = 1;
+  return { ...index, scratch: { named: [], excluded: [], devices: new Uint8Array(index.deviceGroups.length) } };
 }
 
 const joined = (values: ReadonlySet<string>): string => (values.size === 0 ? '' : values.size === 1 ? [...values].join('') : [...values].sort().join(','));
@@ -251,40 +266,53 @@ function matchedBits(s: Situation, i: number, users: number, device: number): nu
 }
 
 /** Every policy's result when the users condition does not match (users) or does not concern the sign-in (service principals). */
-function baseline(set: CompiledPolicySet, index: SetIndex, s: Situation, devices: Uint8Array, users: number, make: ResultMaker): Baseline {
+function baseline(set: CompiledPolicySet, index: SetIndex, s: Situation, devices: Uint8Array, isUser: boolean, make: ResultMaker): Baseline {
   const results: (PolicyEvaluation | undefined)[] = [];
   const applying: Applying[] = [];
   const ifUsersMatch: (PolicyEvaluation | undefined)[] = [];
   const ifUsersMatchApplying: (Applying | undefined)[] = [];
+  const ifUsersDoNotMatch: (PolicyEvaluation | undefined)[] = [];
   set.policies.forEach((cp, i) => {
     const g = index.deviceGroupOf[i] ?? -1;
     const device = g < 0 ? 0 : (devices[g] ?? 0);
-    const u = takesPart(cp) ? users : 0;
-    const result = resultFor(set, s, i, u, device, make);
+    // Only policies that take part have a users outcome (and can be named by the index).
+    const named = isUser && takesPart(cp);
+    const matches = named ? resultFor(set, s, i, 1, device, make) : undefined;
+    const matchesApplying = named && matches === undefined ? { index: i, matched: matchedBits(s, i, 1, device) } : undefined;
+    const doesNotMatch = named ? resultFor(set, s, i, 2, device, make) : undefined;
+    ifUsersMatch.push(matches);
+    ifUsersMatchApplying.push(matchesApplying);
+    ifUsersDoNotMatch.push(doesNotMatch);
+    if (named) {
+      if (index.matchesUnlessNamed[i] === 1) {
+        results.push(matches);
+        if (matchesApplying !== undefined) applying.push(matchesApplying);
+      } else {
+        results.push(doesNotMatch);
+      }
+      return;
+    }
+    const result = resultFor(set, s, i, 0, device, make);
     results.push(result);
-    if (result === undefined) applying.push({ index: i, matched: cp.issues === undefined ? matchedBits(s, i, u, device) : 0 });
-    // Only policies that take part can be named by the users index.
-    const named = u === 2 ? resultFor(set, s, i, 1, device, make) : undefined;
-    ifUsersMatch.push(named);
-    ifUsersMatchApplying.push(u === 2 && named === undefined ? { index: i, matched: matchedBits(s, i, 1, device) } : undefined);
+    if (result === undefined) applying.push({ index: i, matched: cp.issues === undefined ? matchedBits(s, i, 0, device) : 0 });
   });
-  return { results, applying, ifUsersMatch, ifUsersMatchApplying };
+  return { results, applying, ifUsersMatch, ifUsersMatchApplying, ifUsersDoNotMatch };
 }
 
-function mark(stamps: Int32Array, generation: number, list: readonly number[] | undefined, named: number[] | undefined): void {
+function mark(stamps: Int32Array, generation: number, list: readonly number[] | undefined, named: number[]): void {
   if (list === undefined) return;
   for (let k = 0; k < list.length; k++) {
     const i = list[k] as number;
     if (stamps[i] !== generation) {
       stamps[i] = generation;
-      named?.push(i);
+      named.push(i);
     }
   }
 }
 
-/** Marks the policies whose targets name the user; returns them (with repeats removed) when asked. */
-function markTargeted(t: TargetIndex, p: Prepared, stamps: Int32Array, generation: number, named?: number[]): void {
-  mark(stamps, generation, t.all, named);
+/** Marks the policies whose targets name the user (not through `All`) and lists them once each. */
+function markTargeted(t: TargetIndex, p: Prepared, stamps: Int32Array, generation: number, named: number[]): void {
+  // `All` is not marked: the baseline accounts for it (matchesUnlessNamed).
   if (p.userId !== '') mark(stamps, generation, t.byId.get(p.userId), named);
   if (t.byGroup.size > 0) for (const g of p.groups) mark(stamps, generation, t.byGroup.get(g), named);
   if (t.byRole.size > 0) for (const r of p.roles) mark(stamps, generation, t.byRole.get(r), named);
@@ -311,43 +339,55 @@ export function indexedPass(set: CompiledPolicySet, p: Prepared, make: ResultMak
     devices[g] = outcome;
     deviceKey += outcome === 0 ? '0' : outcome === 1 ? '1' : '2';
   }
-  const users = p.isUser ? 2 : 0;
   let base = s.baselines.get(deviceKey);
   if (base === undefined) {
-    base = baseline(set, index, s, devices, users, make);
+    base = baseline(set, index, s, devices, p.isUser, make);
     if (s.baselines.size < BASELINES_KEPT) s.baselines.set(deviceKey, base);
   }
   if (!p.isUser) return { results: base.results.slice(), applying: base.applying };
 
-  // Users: only the policies that name this user (or everyone) differ from the baseline.
+  // Users: only the policies that name this user in an inclusion or an exclusion (not
+  // through `All`) can differ from the baseline.
   if (index.generation >= 0x3fffffff) {
     index.generation = 0;
     index.includedIn.fill(0);
     index.excludedIn.fill(0);
   }
   const generation = ++index.generation;
-  const named = index.scratch.named;
+  const { named, excluded } = index.scratch;
   named.length = 0;
+  excluded.length = 0;
   markTargeted(index.include, p, index.includedIn, generation, named);
-  if (named.length === 0) return { results: base.results.slice(), applying: base.applying };
-  markTargeted(index.exclude, p, index.excludedIn, generation);
+  markTargeted(index.exclude, p, index.excludedIn, generation, excluded);
+  if (named.length === 0 && excluded.length === 0) return { results: base.results.slice(), applying: base.applying };
   const results = base.results.slice();
-  const applying = base.applying.slice();
-  let added = false;
-  const excludedIn = index.excludedIn;
-  const { ifUsersMatch, ifUsersMatchApplying } = base;
+  const { ifUsersMatch, ifUsersMatchApplying, ifUsersDoNotMatch } = base;
+  const { includedIn, excludedIn, matchesUnlessNamed, excludesEveryone } = index;
+  let applying: Applying[] | undefined;
+  let removed = false;
+  // Named in an inclusion: matches unless excluded (exclusions beat inclusions).
   for (let k = 0; k < named.length; k++) {
     const i = named[k] as number;
-    // Exclusions beat inclusions.
-    if (excludedIn[i] === generation) continue;
-    const result = ifUsersMatch[i];
-    results[i] = result;
-    if (result === undefined) {
+    const matches = excludedIn[i] !== generation && excludesEveryone[i] === 0;
+    if (matches === (matchesUnlessNamed[i] === 1)) continue;
+    if (matches) {
+      results[i] = ifUsersMatch[i];
       const applies = ifUsersMatchApplying[i];
-      if (applies !== undefined) applying.push(applies);
-      added = true;
+      if (applies !== undefined) (applying ??= base.applying.slice()).push(applies);
+    } else {
+      results[i] = ifUsersDoNotMatch[i];
+      removed ||= ifUsersMatchApplying[i] !== undefined;
     }
   }
-  if (added) applying.sort((a, b) => a.index - b.index);
+  // Named only in an exclusion: a policy the baseline counted as matching (through `All`) does not.
+  for (let k = 0; k < excluded.length; k++) {
+    const i = excluded[k] as number;
+    if (includedIn[i] === generation || matchesUnlessNamed[i] === 0) continue;
+    results[i] = ifUsersDoNotMatch[i];
+    removed ||= ifUsersMatchApplying[i] !== undefined;
+  }
+  if (removed) applying = (applying ?? base.applying.slice()).filter((a) => results[a.index] === undefined);
+  if (applying === undefined) return { results, applying: base.applying };
+  applying.sort((a, b) => a.index - b.index);
   return { results, applying };
 }
