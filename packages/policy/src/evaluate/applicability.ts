@@ -5,10 +5,11 @@
 //  - conditions that depend only on the sign-in's situation (resource, client type, platform,
 //    location, risk, ...) are tested once per distinct situation and their masks kept;
 //  - equal device conditions are tested once per sign-in;
-//  - for a situation and the device outcomes, the results of all policies when the users
-//    condition does not match are made once (a baseline) and copied;
+//  - for a situation and the device outcomes, the results of all policies with the users
+//    outcome that `All` gives are made once (a baseline) and copied;
 //  - users conditions are answered through an index from user id, group and role to the
-//    policies naming them, so only the policies that name the user (or everyone) are visited.
+//    policies naming them, so only the policies that name the user, one of its groups or
+//    roles (in an inclusion or an exclusion) are visited.
 // Masks are bit sets over CONDITION_ORDER.
 import { CONDITION_ORDER, type CompiledCondition, type CompiledPolicy, type CompiledPolicySet, type PrincipalTargets, type Prepared } from './compile.js';
 import type { AnalysisReason, PolicyEvaluation } from './decision.js';
