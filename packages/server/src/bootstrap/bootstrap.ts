@@ -1,9 +1,9 @@
 // First start: tenant, keys, local CA + TLS certificate, bootstrap administrator and admin
 // application; bootstrap.json (0600) shows their secrets once. Later starts reuse everything.
-import { webcrypto } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadX509 } from '../crypto/x509.js';
+import { Worker } from 'node:worker_threads';
+import type { TlsCertificates } from './tls-certificates.js';
 import type { Directory } from '../directory/directory.js';
 import { globalAdministratorRoleId, graphAppId, graphAppRoles } from '../directory/well-known.js';
 import { generatePassword } from '../crypto/secrets.js';
@@ -20,8 +20,19 @@ export interface BootstrapFile {
 
 export interface TlsMaterial { cert: string; key: string; caCertFile: string }
 
-const pem = (label: string, der: ArrayBuffer): string =>
-  `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').trimEnd()}\n-----END ${label}-----\n`;
+/** Makes the certificates in a worker thread, so that the X.509 library is not kept loaded. */
+function makeInWorker(nowMs: number): Promise<TlsCertificates> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./tls-worker.js', import.meta.url), { workerData: { nowMs } });
+    let made: TlsCertificates | undefined;
+    worker.once('message', (value: TlsCertificates) => { made = value; });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (made !== undefined) resolve(made);
+      else reject(new Error(`the TLS certificates could not be made (worker exit code ${String(code)})`));
+    });
+  });
+}
 
 /** A local CA and a localhost certificate it signs, kept in the data directory. */
 export async function ensureTls(dataDir: string, clock: Clock): Promise<TlsMaterial> {
@@ -31,32 +42,11 @@ export async function ensureTls(dataDir: string, clock: Clock): Promise<TlsMater
   if (existsSync(caCertFile) && existsSync(certFile) && existsSync(keyFile)) {
     return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), caCertFile };
   }
-  const x509 = await loadX509();
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-  const now = clock.now();
-  const notAfter = new Date(now.getTime() + 825 * 86_400_000);
-  const caKeys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Date.now().toString(16), name: 'CN=Monban local CA', notBefore: new Date(now.getTime() - 60_000), notAfter,
-    keys: caKeys, signingAlgorithm: alg,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
-  });
-  const leafKeys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-  const leaf = await x509.X509CertificateGenerator.create({
-    serialNumber: (Date.now() + 1).toString(16), subject: 'CN=localhost', issuer: ca.subject,
-    notBefore: new Date(now.getTime() - 60_000), notAfter, signingKey: caKeys.privateKey, publicKey: leafKeys.publicKey, signingAlgorithm: alg,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'localhost' }, { type: 'ip', value: '127.0.0.1' }, { type: 'ip', value: '::1' }]),
-    ],
-  });
-  const key = pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey));
-  writeFileSync(caCertFile, ca.toString('pem') + '\n');
-  writeFileSync(certFile, `${leaf.toString('pem')}\n${ca.toString('pem')}\n`);
-  writeFileSync(keyFile, key, { mode: 0o600 });
-  return { cert: readFileSync(certFile, 'utf8'), key, caCertFile };
+  const made = await makeInWorker(clock.now().getTime());
+  writeFileSync(caCertFile, made.ca);
+  writeFileSync(certFile, made.chain);
+  writeFileSync(keyFile, made.key, { mode: 0o600 });
+  return { cert: made.chain, key: made.key, caCertFile };
 }
 
 /** Creates the tenant and bootstrap principals once; returns the tenant id. */
