@@ -2,10 +2,11 @@
 // SHA-256 of the id, so a database leak yields no usable refresh token or code.
 // `consume` is atomic, so one refresh token redeemed concurrently on two processes
 // succeeds exactly once; the loser is treated as reuse.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Clock } from '../clock.js';
 import { sha256 } from '../crypto/secrets.js';
+import { slot, type Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { currentAttempt } from '../signin/attempt.js';
 
@@ -18,14 +19,38 @@ export async function issuedBySingleSignOn(db: Kysely<Database>, code: string): 
   return row !== undefined && (JSON.parse(row.payload) as { monbanSingleSignOn?: unknown }).monbanSingleSignOn === true;
 }
 
-export function kyselyAdapterFactory(db: Kysely<Database>, clock: Clock): (name: string) => Adapter {
+// The statements every token request runs, built once (Store.prepare). The model is a slot too,
+// so one statement serves every model.
+function payloadStatements(store: Store) {
+  const { db } = store;
+  const read = (col: 'id' | 'uid' | 'user_code') => store.prepare(db.selectFrom('oidc_payloads').select(['payload', 'expires_at', 'consumed_at'])
+    .where('model', '=', slot('model')).where(col, '=', slot('value')));
+  const num = (name: string) => sql<number | null>`${slot(name)}`;
+  return {
+    byId: read('id'),
+    byUid: read('uid'),
+    byUserCode: read('user_code'),
+    upsert: store.prepare(db.insertInto('oidc_payloads').values({
+      model: slot('model'), id: slot('id'), payload: slot('payload'), grant_id: slot('grantId'), user_code: slot('userCode'), uid: slot('uid'),
+      expires_at: num('expiresAt'), consumed_at: null,
+    }).onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet({
+      payload: slot('payload'), grant_id: slot('grantId'), user_code: slot('userCode'), uid: slot('uid'), expires_at: num('expiresAt'),
+    }))),
+    consume: store.prepare(db.updateTable('oidc_payloads').set({ consumed_at: num('now') })
+      .where('model', '=', slot('model')).where('id', '=', slot('id')).where('consumed_at', 'is', null)),
+    destroy: store.prepare(db.deleteFrom('oidc_payloads').where('model', '=', slot('model')).where('id', '=', slot('id'))),
+  };
+}
+
+export function kyselyAdapterFactory(store: Store, clock: Clock): (name: string) => Adapter {
+  const { db } = store;
   const nowSec = (): number => Math.floor(clock.now().getTime() / 1000);
+  const statements = payloadStatements(store);
 
   return (model: string): Adapter => {
     const key = (id: string): string => sha256(`${model}:${id}`);
-    const read = async (where: { col: 'id' | 'uid' | 'user_code'; value: string }, id?: string): Promise<AdapterPayload | undefined> => {
-      const row = await db.selectFrom('oidc_payloads').select(['payload', 'expires_at', 'consumed_at'])
-        .where('model', '=', model).where(where.col, '=', where.value).executeTakeFirst();
+    const read = async (by: 'byId' | 'byUid' | 'byUserCode', value: string, id?: string): Promise<AdapterPayload | undefined> => {
+      const row = (await statements[by].execute({ model, value })).rows[0];
       if (!row) return undefined;
       if (row.expires_at !== null && row.expires_at < nowSec()) return undefined;
       const payload = JSON.parse(row.payload) as AdapterPayload;
@@ -39,29 +64,22 @@ export function kyselyAdapterFactory(db: Kysely<Database>, clock: Clock): (name:
         // A code issued without an interaction in this request came from browser single sign-on.
         if (model === 'AuthorizationCode' && Provider.ctx?.oidc && Provider.ctx.oidc.result === undefined) stored.monbanSingleSignOn = true;
         if (bearerModels.has(model)) delete stored.jti;
-        const values = {
+        await statements.upsert.execute({
           model,
           id: key(id),
           payload: JSON.stringify(stored),
-          grant_id: payload.grantId ?? null,
-          user_code: payload.userCode ?? null,
+          grantId: payload.grantId ?? null,
+          userCode: payload.userCode ?? null,
           uid: payload.uid ?? null,
-          expires_at: expiresIn ? nowSec() + expiresIn : null,
-          consumed_at: null,
-        };
-        await db.insertInto('oidc_payloads').values(values)
-          .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet({
-            payload: values.payload, grant_id: values.grant_id, user_code: values.user_code, uid: values.uid, expires_at: values.expires_at,
-          }))
-          .execute();
+          expiresAt: expiresIn ? nowSec() + expiresIn : null,
+        });
       },
-      find: (id) => read({ col: 'id', value: key(id) }, id),
-      findByUid: (uid) => read({ col: 'uid', value: uid }),
-      findByUserCode: (userCode) => read({ col: 'user_code', value: userCode }),
+      find: (id) => read('byId', key(id), id),
+      findByUid: (uid) => read('byUid', uid),
+      findByUserCode: (userCode) => read('byUserCode', userCode),
       async consume(id) {
-        const res = await db.updateTable('oidc_payloads').set({ consumed_at: nowSec() })
-          .where('model', '=', model).where('id', '=', key(id)).where('consumed_at', 'is', null).executeTakeFirst();
-        if (Number(res.numUpdatedRows) === 0) {
+        const res = await statements.consume.execute({ model, id: key(id), now: nowSec() });
+        if (Number(res.numAffectedRows ?? 0) === 0) {
           const row = await db.selectFrom('oidc_payloads').select('grant_id').where('model', '=', model).where('id', '=', key(id)).executeTakeFirst();
           const attempt = currentAttempt();
           if (attempt) attempt.reuseDetected = true;
@@ -77,7 +95,7 @@ export function kyselyAdapterFactory(db: Kysely<Database>, clock: Clock): (name:
         }
       },
       async destroy(id) {
-        await db.deleteFrom('oidc_payloads').where('model', '=', model).where('id', '=', key(id)).execute();
+        await statements.destroy.execute({ model, id: key(id) });
       },
       async revokeByGrantId(grantId) {
         await db.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).execute();

@@ -170,7 +170,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   const { directory, tenantId, clock } = deps;
   const routes = routesFor(tenantId);
   const issuer = `${deps.origin}/${tenantId}/v2.0`;
-  const storeAdapter = kyselyAdapterFactory(deps.store.db, clock);
+  const storeAdapter = kyselyAdapterFactory(deps.store, clock);
   const adapterFactory = (name: string): Adapter => {
     if (name !== 'Client') return storeAdapter(name);
     return {

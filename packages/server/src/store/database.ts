@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely, Migrator, OperationNodeTransformer, PostgresDialect, SqliteDialect,
-  type KyselyPlugin, type PrimitiveValueListNode, type SqliteDatabase, type ValueNode,
+  type Compilable, type KyselyPlugin, type PrimitiveValueListNode, type SqliteDatabase, type ValueNode,
 } from 'kysely';
 import type Pg from 'pg';
 import { MonbanError } from '../errors/catalogue.js';
@@ -24,8 +24,25 @@ export interface Store {
   readonly location: string;
   /** Makes every transaction committed so far durable (PostgreSQL commits already are). */
   sync(): Promise<void>;
+  /** A query built and compiled once, run with new values in its `slot`s (hot paths). */
+  prepare<R>(query: Compilable<R>): PreparedQuery<R>;
   close(): Promise<void>;
 }
+
+export type SlotValue = string | number | null;
+export interface PreparedResult<R> { rows: R[]; numAffectedRows: bigint | undefined }
+export interface PreparedQuery<R> {
+  /** Runs the statement with `values` by slot name (every slot needs one). */
+  execute(values: Readonly<Record<string, SlotValue>>): Promise<PreparedResult<R>>;
+}
+
+const slotPrefix = '\u0001monban-slot:';
+/**
+ * A placeholder value for `Store.prepare`: the query is built with it, and each `execute` puts
+ * the named value in its place. (Building and compiling a Kysely query cost about as much as
+ * running a short SQLite statement; the token path runs the same few statements on every request.)
+ */
+export const slot = (name: string): string => `${slotPrefix}${name}`;
 
 // pg is loaded only for PostgreSQL URLs (it costs ~15 MB resident on the SQLite default).
 let pgModule: Promise<typeof Pg> | undefined;
@@ -76,7 +93,7 @@ const withoutNulPlugin: KyselyPlugin = (() => {
  * (better-sqlite3 statements are re-prepared by SQLite itself after a schema change). Kysely
  * runs one statement at a time on the one connection, so a cached statement is never busy.
  */
-function withStatementCache(sqlite: BetterSqlite3.Database, size = 256): SqliteDatabase {
+function withStatementCache(sqlite: BetterSqlite3.Database, size = 256): SqliteDatabase & { prepare(sql: string): BetterSqlite3.Statement } {
   const statements = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => { statements.clear(); sqlite.close(); },
@@ -97,6 +114,10 @@ export async function openStore(url: string): Promise<Store> {
   const dialect = dialectOf(url);
   let db: Kysely<Database>;
   let location: string;
+  // SQLite: a prepared query runs its statement at once, without Kysely's connection hand-over,
+  // unless a transaction is open on the one connection (the query then waits for it through
+  // Kysely, as any other query does, instead of joining it).
+  let direct: ((sqlText: string, parameters: unknown[]) => PreparedResult<unknown> | undefined) | undefined;
   if (dialect === 'postgres') {
     const pg = await loadPg();
     const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -113,7 +134,14 @@ export async function openStore(url: string): Promise<Store> {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [withoutNulPlugin] });
+    const statements = withStatementCache(sqlite);
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }), plugins: [withoutNulPlugin] });
+    direct = (sqlText, parameters) => {
+      if (sqlite.inTransaction) return undefined;
+      const statement = statements.prepare(sqlText);
+      if (statement.reader) return { rows: statement.all(parameters), numAffectedRows: undefined };
+      return { rows: [], numAffectedRows: BigInt(statement.run(parameters).changes) };
+    };
   }
   const migrator = new Migrator({ db, provider: migrationsFor(dialect) });
   const { error } = await migrator.migrateToLatest();
@@ -133,5 +161,25 @@ export async function openStore(url: string): Promise<Store> {
     };
     closeWal = async () => { if (wal) await (await wal).close(); };
   }
-  return { db, dialect, location, sync, close: async () => { await closeWal(); await db.destroy(); } };
+  const prepare = <R>(query: Compilable<R>): PreparedQuery<R> => {
+    const compiled = query.compile();
+    const slots = compiled.parameters.map((p) => (typeof p === 'string' && p.startsWith(slotPrefix) ? p.slice(slotPrefix.length) : undefined));
+    const run = direct;
+    return {
+      async execute(values) {
+        const parameters = compiled.parameters.map((fixed, i) => {
+          const name = slots[i];
+          if (name === undefined) return fixed;
+          const value = values[name];
+          if (value === undefined) throw new Error(`prepared query: no value for slot "${name}"`);
+          return withoutNul(value);
+        });
+        const ran = run?.(compiled.sql, parameters);
+        if (ran) return ran as PreparedResult<R>;
+        const result = await db.executeQuery<R>({ ...compiled, parameters });
+        return { rows: result.rows, numAffectedRows: result.numAffectedRows };
+      },
+    };
+  };
+  return { db, dialect, location, sync, prepare, close: async () => { await closeWal(); await db.destroy(); } };
 }
