@@ -90,7 +90,7 @@ export async function startServer(config: ServerConfig, options: { clock?: Clock
   const writer = new SignInLogWriter(store.db, () => store.sync(), clock);
   writer.onWritten = (r) => metrics.signIns.inc({ result: r.status.errorCode === 0 ? 'success' : 'failure', error_code: String(r.status.errorCode) });
   const recorder = new SignInRecorder(directory, writer, clock);
-  const lockout = new SmartLockout(store.db, clock);
+  const lockout = new SmartLockout(store, clock);
   const conditionalAccess = new ConditionalAccessStore(store.db, clock);
   const pipeline = new SignInPipeline(directory, lockout, conditionalAccess, clock);
   const provider = await createProvider({ origin, tenantId, store, directory, keys, pipeline, recorder, clock });

@@ -33,7 +33,7 @@ describe(`What If equals the pipeline on ${testDatabase()}`, () => {
     dir = new Directory(store, clock);
     await dir.ensureBuiltInResources();
     ca = new ConditionalAccessStore(store.db, clock);
-    pipeline = new SignInPipeline(dir, new SmartLockout(store.db, clock), ca, clock);
+    pipeline = new SignInPipeline(dir, new SmartLockout(store, clock), ca, clock);
     const g1 = await dir.createGroup({ displayName: 'G1' });
     const g2 = await dir.createGroup({ displayName: 'G2' });
     await dir.addMember(g1.id, g2.id);

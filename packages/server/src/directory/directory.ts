@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import { generateClientSecret, hashPassword, hashSecret, verifyPassword, verifySecret } from '../crypto/secrets.js';
 import { MonbanError } from '../errors/catalogue.js';
 import type { Database, ApplicationTable, GroupTable, ServicePrincipalTable, UserTable } from '../store/schema.js';
-import type { Store } from '../store/database.js';
+import { slot, type PreparedQuery, type Store } from '../store/database.js';
 import type { NewCertificate, StoredCertificate } from './certificates.js';
 import { builtInResources, type PermissionDef } from './well-known.js';
 
@@ -50,6 +50,8 @@ const isUniqueViolation = (e: unknown): boolean => {
 
 export class Directory {
   readonly #db: Kysely<Database>;
+  // Read on every token request for a user; compiled once (Store.prepare).
+  readonly #userById: PreparedQuery<UserRow>;
   readonly #clock: Clock;
   readonly #requestScope: () => object | undefined;
   /**
@@ -74,6 +76,7 @@ export class Directory {
         return args.result;
       },
     });
+    this.#userById = store.prepare(store.db.selectFrom('users').selectAll().where('id', '=', slot('id')));
     this.#clock = clock;
     this.#requestScope = options.requestScope ?? (() => undefined);
   }
@@ -166,7 +169,7 @@ export class Directory {
   }
 
   getUser(id: string): Promise<UserRow | undefined> {
-    return this.#perRequestRead(`user:${id}`, () => this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst());
+    return this.#perRequestRead(`user:${id}`, async () => (await this.#userById.execute({ id })).rows[0]);
   }
 
   findUserByUpn(upn: string): Promise<UserRow | undefined> {

@@ -3,13 +3,21 @@
 // locked, even the right password is refused (AADSTS50053). Time comes from the clock.
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
+import { slot, type PreparedQuery, type Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 
 export interface LockoutSettings { threshold: number; durationSeconds: number }
 export const defaultLockout: LockoutSettings = { threshold: 10, durationSeconds: 60 };
 
 export class SmartLockout {
-  constructor(private readonly db: Kysely<Database>, private readonly clock: Clock, private readonly settings: LockoutSettings = defaultLockout) {}
+  private readonly db: Kysely<Database>;
+  // Read on every sign-in of a user; compiled once (Store.prepare).
+  readonly #lockedUntil: PreparedQuery<{ locked_until: number }>;
+
+  constructor(store: Store, private readonly clock: Clock, private readonly settings: LockoutSettings = defaultLockout) {
+    this.db = store.db;
+    this.#lockedUntil = store.prepare(store.db.selectFrom('lockouts').select('locked_until').where('subject', '=', slot('subject')));
+  }
 
   static subject(userId: string, ip: string | null): string {
     return `user:${userId}|ip:${ip ?? 'unknown'}`;
@@ -17,7 +25,7 @@ export class SmartLockout {
 
   /** Epoch ms until which the pair is locked, or undefined. */
   async lockedUntil(subject: string): Promise<number | undefined> {
-    const row = await this.db.selectFrom('lockouts').select('locked_until').where('subject', '=', subject).executeTakeFirst();
+    const row = (await this.#lockedUntil.execute({ subject })).rows[0];
     return row && row.locked_until > this.clock.now().getTime() ? row.locked_until : undefined;
   }
 
