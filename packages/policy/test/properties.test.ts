@@ -353,6 +353,61 @@ describe('properties: the written-out context check', () => {
     );
   });
 
+  test('isSignInContext agrees with the schema on every single-member change of a full context', () => {
+    const full: Record<string, unknown> = {
+      user: { id: U1, groupIds: [G_STAFF], roleTemplateIds: [ROLE_GA], userType: 'member', guestOrExternalUserTypes: ['internalGuest'], externalTenantId: 't' },
+      servicePrincipal: { id: 'sp', appId: APP_X },
+      application: { appId: APP_R },
+      clientAppId: APP_X,
+      userAction: 'urn:user:registersecurityinfo',
+      authenticationContextClassReferences: ['c1'],
+      clientAppType: 'browser',
+      devicePlatform: 'windows',
+      ipAddress: '10.0.0.1',
+      location: { namedLocationIds: [LOC_HQ], isTrusted: true, country: 'FR' },
+      device: { deviceId: 'd', isCompliant: true, trustType: 'AzureAd', physicalIds: ['p'], systemLabels: ['s'] },
+      signInRiskLevel: 'low',
+      userRiskLevel: 'low',
+      servicePrincipalRiskLevel: 'low',
+      insiderRiskLevel: 'minor',
+      authenticationFlow: { transferMethod: 'none', originalTransferMethod: 'deviceCodeFlow' },
+      clientApp: { approvedApplication: true, compliantApplication: false },
+      registeredMethods: ['password'],
+      proven: { methods: ['password'], mfa: true, authTime: NOW, mfaTime: '2026-01-01T00:00:00Z', mfaSource: 'token', passwordChanged: false, acceptedTermsOfUse: [TOU], customFactors: ['x'], fido2Aaguid: 'a', certificate: { issuerSki: 's', policyOids: ['1.2'] } },
+      now: NOW,
+    };
+    const odd: unknown[] = [undefined, null, 0, Number.NaN, 'x', true, [], {}, ['a'], [1], { id: 1 }];
+    const paths: string[][] = [];
+    const walk = (value: unknown, path: string[]): void => {
+      if (path.length > 0) paths.push(path);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key], [...path, key]);
+    };
+    walk(full, []);
+    const changed = (path: readonly string[], replacement: unknown, remove: boolean): unknown => {
+      const [head, ...rest] = path as [string, ...string[]];
+      const copy: Record<string, unknown> = { ...(full as Record<string, unknown>) };
+      let at = copy;
+      let key = head;
+      for (const next of rest) {
+        at[key] = { ...(at[key] as Record<string, unknown>) };
+        at = at[key] as Record<string, unknown>;
+        key = next;
+      }
+      if (remove) delete at[key];
+      else at[key] = replacement;
+      return copy;
+    };
+    assert.equal(isSignInContext(full), true);
+    let compared = 0;
+    for (const path of paths) {
+      for (const candidate of [changed(path, undefined, true), ...odd.map((o) => changed(path, o, false))]) {
+        assert.equal(isSignInContext(candidate), signInContextSchema.safeParse(candidate).success, `${path.join('.')}: ${JSON.stringify(candidate)}`);
+        compared++;
+      }
+    }
+    assert.ok(compared > 500, `${compared} contexts compared`);
+  });
+
   test('isSignInContext on random values', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {

@@ -181,82 +181,94 @@ export function toEpochSeconds(value: Instant | undefined): number | undefined {
 // refusal the schema is run to say what is wrong and where. The property tests hold the
 // two verdicts equal on valid, mutated and random contexts.
 
-type Check = (v: unknown) => boolean;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isString: Check = (v) => typeof v === 'string';
-const isBoolean: Check = (v) => typeof v === 'boolean';
-const isInstant: Check = (v) => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string';
+const isInstant = (v: unknown): boolean => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string';
 function isStrings(v: unknown): boolean {
   if (!Array.isArray(v)) return false;
   for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
   return true;
 }
-const optional = (check: Check): Check => (v) => v === undefined || check(v);
-const nullish = (check: Check): Check => (v) => v === undefined || v === null || check(v);
-const oneOf = (values: readonly string[]): Check => (v) => typeof v === 'string' && values.includes(v);
-function shape(fields: Record<string, Check>): Check {
-  const entries = Object.entries(fields);
-  return (v) => {
-    if (!isObject(v)) return false;
-    for (const [key, check] of entries) if (!check(v[key])) return false;
-    return true;
-  };
+const optString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const optBoolean = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
+const optStrings = (v: unknown): boolean => v === undefined || isStrings(v);
+const nullishString = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+
+// Each member read by its literal name: property reads the engine can cache per site, which a
+// loop over member names cannot.
+function isUser(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    typeof v['id'] === 'string' &&
+    optStrings(v['groupIds']) &&
+    optStrings(v['roleTemplateIds']) &&
+    (v['userType'] === undefined || v['userType'] === 'member' || v['userType'] === 'guest') &&
+    optStrings(v['guestOrExternalUserTypes']) &&
+    optString(v['externalTenantId'])
+  );
 }
 
-const optionalString = optional(isString);
-const optionalStrings = optional(isStrings);
-const contextShape = shape({
-  user: optional(
-    shape({
-      id: isString,
-      groupIds: optionalStrings,
-      roleTemplateIds: optionalStrings,
-      userType: optional(oneOf(['member', 'guest'])),
-      guestOrExternalUserTypes: optionalStrings,
-      externalTenantId: optionalString,
-    }),
-  ),
-  servicePrincipal: optional(shape({ id: isString, appId: isString })),
-  application: optional(shape({ appId: isString })),
-  clientAppId: optionalString,
-  userAction: optionalString,
-  authenticationContextClassReferences: optionalStrings,
-  clientAppType: optionalString,
-  devicePlatform: optionalString,
-  ipAddress: optionalString,
-  location: optional(shape({ namedLocationIds: optionalStrings, isTrusted: optional(isBoolean), country: optionalString })),
-  device: optional(
-    shape({
-      deviceId: nullish(isString),
-      isCompliant: nullish(isBoolean),
-      trustType: nullish(isString),
-      physicalIds: nullish(isStrings),
-      systemLabels: nullish(isStrings),
-    }),
-  ),
-  signInRiskLevel: optionalString,
-  userRiskLevel: optionalString,
-  servicePrincipalRiskLevel: optionalString,
-  insiderRiskLevel: optionalString,
-  authenticationFlow: optional(shape({ transferMethod: isString, originalTransferMethod: optionalString })),
-  clientApp: optional(shape({ approvedApplication: optional(isBoolean), compliantApplication: optional(isBoolean) })),
-  registeredMethods: optionalStrings,
-  proven: shape({
-    methods: isStrings,
-    mfa: isBoolean,
-    authTime: optional(isInstant),
-    mfaTime: optional(isInstant),
-    mfaSource: optional(oneOf(['thisSignIn', 'token', 'primaryRefreshToken', 'rememberMfa'])),
-    passwordChanged: optional(isBoolean),
-    acceptedTermsOfUse: optionalStrings,
-    customFactors: optionalStrings,
-    fido2Aaguid: optionalString,
-    certificate: optional(shape({ issuerSki: optionalString, policyOids: optionalStrings })),
-  }),
-  now: isInstant,
-});
+function isDevice(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    nullishString(v['deviceId']) &&
+    (v['isCompliant'] === undefined || v['isCompliant'] === null || typeof v['isCompliant'] === 'boolean') &&
+    nullishString(v['trustType']) &&
+    (v['physicalIds'] === undefined || v['physicalIds'] === null || isStrings(v['physicalIds'])) &&
+    (v['systemLabels'] === undefined || v['systemLabels'] === null || isStrings(v['systemLabels']))
+  );
+}
+
+const MFA_SOURCES: readonly unknown[] = ['thisSignIn', 'token', 'primaryRefreshToken', 'rememberMfa'];
+
+function isProven(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const certificate = v['certificate'];
+  return (
+    isStrings(v['methods']) &&
+    typeof v['mfa'] === 'boolean' &&
+    (v['authTime'] === undefined || isInstant(v['authTime'])) &&
+    (v['mfaTime'] === undefined || isInstant(v['mfaTime'])) &&
+    (v['mfaSource'] === undefined || MFA_SOURCES.includes(v['mfaSource'])) &&
+    optBoolean(v['passwordChanged']) &&
+    optStrings(v['acceptedTermsOfUse']) &&
+    optStrings(v['customFactors']) &&
+    optString(v['fido2Aaguid']) &&
+    (certificate === undefined || (isObject(certificate) && optString(certificate['issuerSki']) && optStrings(certificate['policyOids'])))
+  );
+}
+
+function isContext(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const sp = v['servicePrincipal'];
+  const app = v['application'];
+  const location = v['location'];
+  const flow = v['authenticationFlow'];
+  const clientApp = v['clientApp'];
+  return (
+    (v['user'] === undefined || isUser(v['user'])) &&
+    (sp === undefined || (isObject(sp) && typeof sp['id'] === 'string' && typeof sp['appId'] === 'string')) &&
+    (app === undefined || (isObject(app) && typeof app['appId'] === 'string')) &&
+    optString(v['clientAppId']) &&
+    optString(v['userAction']) &&
+    optStrings(v['authenticationContextClassReferences']) &&
+    optString(v['clientAppType']) &&
+    optString(v['devicePlatform']) &&
+    optString(v['ipAddress']) &&
+    (location === undefined || (isObject(location) && optStrings(location['namedLocationIds']) && optBoolean(location['isTrusted']) && optString(location['country']))) &&
+    (v['device'] === undefined || isDevice(v['device'])) &&
+    optString(v['signInRiskLevel']) &&
+    optString(v['userRiskLevel']) &&
+    optString(v['servicePrincipalRiskLevel']) &&
+    optString(v['insiderRiskLevel']) &&
+    (flow === undefined || (isObject(flow) && typeof flow['transferMethod'] === 'string' && optString(flow['originalTransferMethod']))) &&
+    (clientApp === undefined || (isObject(clientApp) && optBoolean(clientApp['approvedApplication']) && optBoolean(clientApp['compliantApplication']))) &&
+    optStrings(v['registeredMethods']) &&
+    isProven(v['proven']) &&
+    isInstant(v['now'])
+  );
+}
 
 /** True exactly when signInContextSchema accepts the value. */
 export function isSignInContext(value: unknown): value is SignInContext {
-  return contextShape(value);
+  return isContext(value);
 }

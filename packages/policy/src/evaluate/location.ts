@@ -43,25 +43,39 @@ export function createLocationResolver(locations: readonly NamedLocation[]): Loc
       includeUnknownCountries: l.includeUnknownCountriesAndRegions === true,
     };
   });
+  // Sign-ins come from the same addresses again and again: answers kept by address and
+  // country (bounded; the resolver lives as long as its set of named locations).
+  const known = new Map<string, SignInLocation>();
+  const KEPT = 1024;
   return {
     resolve(ipAddress, country) {
-      const ip = ipAddress === undefined ? undefined : parseIp(ipAddress);
-      const upper = country?.toUpperCase();
-      const ids: string[] = [];
-      let trusted = false;
-      for (const l of compiled) {
-        let hit = false;
-        if (l.countries !== undefined) {
-          hit = upper === undefined || upper === '' || upper === 'XX' ? l.includeUnknownCountries : l.countries.has(upper);
-        } else if (ip !== undefined) {
-          hit = l.ranges.some((r) => cidrContains(r, ip));
-        }
-        if (hit) {
-          if (l.id !== undefined) ids.push(l.id);
-          if (l.trusted) trusted = true;
-        }
-      }
-      return country === undefined ? { namedLocationIds: ids, isTrusted: trusted } : { namedLocationIds: ids, isTrusted: trusted, country };
+      const key = `${ipAddress ?? ''}|${country ?? ''}`;
+      const seen = known.get(key);
+      if (seen !== undefined) return seen;
+      const answer = Object.freeze(resolveNow(ipAddress, country));
+      if (known.size >= KEPT) known.clear();
+      known.set(key, answer);
+      return answer;
     },
   };
+
+  function resolveNow(ipAddress: string | undefined, country: string | undefined): SignInLocation {
+    const ip = ipAddress === undefined ? undefined : parseIp(ipAddress);
+    const upper = country?.toUpperCase();
+    const ids: string[] = [];
+    let trusted = false;
+    for (const l of compiled) {
+      let hit = false;
+      if (l.countries !== undefined) {
+        hit = upper === undefined || upper === '' || upper === 'XX' ? l.includeUnknownCountries : l.countries.has(upper);
+      } else if (ip !== undefined) {
+        hit = l.ranges.some((r) => cidrContains(r, ip));
+      }
+      if (hit) {
+        if (l.id !== undefined) ids.push(l.id);
+        if (l.trusted) trusted = true;
+      }
+    }
+    return country === undefined ? { namedLocationIds: ids, isTrusted: trusted } : { namedLocationIds: ids, isTrusted: trusted, country };
+  }
 }
