@@ -38,11 +38,19 @@ export function refused(errors: readonly Issue[]): Refused {
 }
 
 /** Formats a path of keys and indexes as `a.b[0].c`. */
+/** A dotted path under a prefix (`[3]` + `conditions.users` = `[3].conditions.users`). */
+export function underPath(prefix: string, path: string): string {
+  if (path === '') return prefix;
+  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
+    // A key that would not read back from a dotted path (empty, dots, spaces, brackets...) is quoted.
+    else if (typeof key !== 'string' || !/^[\w@$#:-]+$/.test(key)) out += `[${JSON.stringify(String(key))}]`;
+    else out += out === '' ? key : `.${key}`;
   }
   return out;
 }

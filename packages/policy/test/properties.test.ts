@@ -279,8 +279,17 @@ describe('properties: fuzzing import and evaluate', () => {
         const r = parsePolicyFile(text);
         if (!r.ok) assertIssues(r.errors);
       }),
-      { numRuns: 1500 },
+      { numRuns: 1500, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
+  });
+
+  test('a refusal under empty keys still has a readable dotted path (fast-check seed -1842616611)', () => {
+    const r = parsePolicyFile(JSON.stringify({ ...validPolicyJson, displayName: { '': { '': { n: 0, N: 0 } } } }));
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assertIssues(r.errors);
+      assert.deepEqual(r.errors.map((e) => e.path), ['displayName[""][""].n']);
+    }
   });
 
   test('evaluate never throws, and never grants when evaluation fails', () => {

@@ -7,7 +7,7 @@ import { splitFlags } from '../schema/common.js';
 import type { ConditionalAccessPolicy, ConditionalAccessGuestsOrExternalUsers } from '../schema/policy.js';
 import { BUILT_IN_AUTHENTICATION_STRENGTHS, type AuthenticationStrengthPolicy, type AuthenticationCombinationConfiguration } from '../schema/strength.js';
 import { validatePolicy } from '../schema/validate.js';
-import type { Issue } from '../types.js';
+import { underPath, type Issue } from '../types.js';
 import { ADMIN_PORTAL_APP_IDS, OFFICE365_APP_IDS } from './app-groups.js';
 import type { SignInContext, SignInDevice } from './context.js';
 import type { AnalysisReason, ConditionName, MissingControl } from './decision.js';
@@ -633,7 +633,7 @@ function compileOne(raw: unknown, index: number, options: CompileOptions, streng
     // Fail closed: an enabled policy that cannot be read blocks. Only an explicit
     // `disabled` or report-only state keeps it from doing so.
     const state = rawString(raw, 'state');
-    setIssues.push(...validated.errors.map((e) => ({ ...e, path: e.path === '' ? `[${index}]` : `[${index}].${e.path}` })));
+    setIssues.push(...validated.errors.map((e) => ({ ...e, path: underPath(`[${index}]`, e.path) })));
     return {
       id: rawString(raw, 'id') ?? `#${index}`,
       displayName: rawString(raw, 'displayName') ?? rawString(raw, 'id') ?? `policy #${index}`,
@@ -666,7 +666,7 @@ function compileOne(raw: unknown, index: number, options: CompileOptions, streng
   for (const c of optional) if (c !== undefined) matchers.push(c);
   const conditions: CompiledCondition[] = matchers.map((c) => Object.assign(c, { bit: CONDITION_BITS.get(c.name) ?? 0 }));
   const { block, controls, logNames } = compileControls(policy, strengths);
-  setIssues.push(...issues.map((e) => ({ ...e, path: `[${index}].${e.path}` })));
+  setIssues.push(...issues.map((e) => ({ ...e, path: underPath(`[${index}]`, e.path) })));
   return {
     id: policy.id ?? `#${index}`,
     displayName: policy.displayName ?? policy.id ?? `policy #${index}`,
