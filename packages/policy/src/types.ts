@@ -37,13 +37,13 @@ export function refused(errors: readonly Issue[]): Refused {
   return { ok: false, errors };
 }
 
-/** Formats a path of keys and indexes as `a.b[0].c`. */
 /** A dotted path under a prefix (`[3]` + `conditions.users` = `[3].conditions.users`). */
 export function underPath(prefix: string, path: string): string {
   if (path === '') return prefix;
   return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
 }
 
+/** Formats a path of keys and indexes as `a.b[0].c`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {

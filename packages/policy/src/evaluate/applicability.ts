@@ -52,7 +52,7 @@ function record(masks: ConditionMasks, i: number, c: CompiledCondition, p: Prepa
   if (r) masks.matched[i] = (masks.matched[i] ?? 0) | (1 << c.bit);
   else {
     masks.notMatched[i] = (masks.notMatched[i] ?? 0) | (1 << c.bit);
-    if (typeof c.reason === 'function') masks.applicationReason[i] = Math.max(0, APPLICATION_REASONS.indexOf(c.reason(p)));
+    if (c.reasonFor !== undefined) masks.applicationReason[i] = Math.max(0, APPLICATION_REASONS.indexOf(c.reasonFor(p)));
   }
 }
 
@@ -141,8 +141,8 @@ interface SetIndex {
   readonly includedIn: Int32Array;
   readonly excludedIn: Int32Array;
   generation: number;
-  /** Reused by every evaluation of the set (evaluation is synchronous). */
-  readonly scratch: { readonly devices: Uint8Array };
+  /** Per device group: its outcome in the current evaluation (reused: evaluation is synchronous). */
+  readonly deviceOutcomes: Uint8Array;
 }
 
 const SITUATIONS_KEPT = 64;
@@ -172,7 +172,7 @@ function addTargets(to: TargetIndex, t: PrincipalTargets, index: number): void {
 
 function buildIndex(set: CompiledPolicySet): SetIndex {
   const n = set.policies.length;
-  const index: SetIndex = {
+  const index: Omit<SetIndex, 'deviceOutcomes'> = {
     include: targetIndex(),
     exclude: targetIndex(),
     situation: [],
@@ -184,7 +184,6 @@ function buildIndex(set: CompiledPolicySet): SetIndex {
     includedIn: new Int32Array(n),
     excludedIn: new Int32Array(n),
     generation: 0,
-    scratch: { devices: new Uint8Array(0) },
   };
   const groupsByKey = new Map<string, number>();
   set.policies.forEach((cp, i) => {
@@ -209,7 +208,7 @@ function buildIndex(set: CompiledPolicySet): SetIndex {
   });
   for (const i of index.exclude.all) index.excludesEveryone[i] = 1;
   for (const i of index.include.all) if (index.excludesEveryone[i] === 0) index.matchesUnlessNamed[i] = 1;
-  return { ...index, scratch: { devices: new Uint8Array(index.deviceGroups.length) } };
+  return { ...index, deviceOutcomes: new Uint8Array(index.deviceGroups.length) };
 }
 
 const joined = (values: ReadonlySet<string>): string => (values.size === 0 ? '' : values.size === 1 ? [...values].join('') : [...values].sort().join(','));
@@ -254,7 +253,7 @@ function resultFor(set: CompiledPolicySet, s: Situation, i: number, users: numbe
   const known = s.results[slot];
   if (known !== undefined) return known;
   if (cp.issues !== undefined && cp.state !== 'disabled') return undefined;
-  const matched = (s.matched[i] ?? 0) | (users === 1 ? USERS_BIT : 0) | (device === 1 ? DEVICE_BIT : 0);
+  const matched = matchedBits(s, i, users, device);
   const notMatched = (s.notMatched[i] ?? 0) | (users === 2 ? USERS_BIT : 0) | (device === 2 ? DEVICE_BIT : 0);
   if (cp.state !== 'disabled' && notMatched === 0) return undefined;
   const made = make(cp, matched, notMatched, s.applicationReason[i] ?? 0);
@@ -332,7 +331,7 @@ export function indexedPass(set: CompiledPolicySet, p: Prepared, make: ResultMak
 
   // Device conditions: each group of equal ones tested once.
   const groups = index.deviceGroups;
-  const devices = index.scratch.devices;
+  const devices = index.deviceOutcomes;
   let deviceKey = '';
   for (let g = 0; g < groups.length; g++) {
     const r = (groups[g] as DeviceGroup).condition.test(p);

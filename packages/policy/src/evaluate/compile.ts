@@ -63,7 +63,8 @@ export interface PrincipalTargets {
 interface ConditionMatcher {
   readonly name: ConditionName;
   readonly dependsOn: ConditionDependency;
-  readonly reason: AnalysisReason | ((p: Prepared) => AnalysisReason);
+  /** Only the application condition: its reason depends on the sign-in (the others' is CONDITION_REASONS[name]). */
+  readonly reasonFor?: (p: Prepared) => AnalysisReason;
   /** Conditions with the same key give the same result for any one sign-in (tested once). */
   readonly sameAs?: string;
   /** For the users condition: the targets its test reads. */
@@ -93,6 +94,22 @@ export const CONDITION_ORDER: readonly ConditionName[] = [
   'authenticationFlows',
 ];
 const CONDITION_BITS = new Map(CONDITION_ORDER.map((name, bit) => [name, bit]));
+
+/** What-If's reason for each condition that did not match (the application condition's: see reasonFor). */
+export const CONDITION_REASONS: Readonly<Record<ConditionName, AnalysisReason>> = {
+  users: 'users',
+  servicePrincipals: 'workloadIdentities',
+  application: 'application',
+  clientType: 'clientApps',
+  devicePlatform: 'devicePlatform',
+  location: 'location',
+  deviceState: 'devices',
+  signInRisk: 'signInRisk',
+  userRisk: 'userRisk',
+  servicePrincipalRisk: 'workloadIdentities',
+  insiderRisk: 'insiderRisk',
+  authenticationFlows: 'authenticationFlow',
+};
 
 export interface CompiledStrength {
   readonly id: string;
@@ -275,7 +292,6 @@ function usersCondition(policy: ConditionalAccessPolicy): ConditionMatcher {
   return {
     name: 'users',
     dependsOn: 'user',
-    reason: 'users',
     users: { include, exclude },
     // Exclusions beat inclusions.
     test: (p) => (p.isUser ? targeted(include, p) && !targeted(exclude, p) : undefined),
@@ -293,7 +309,6 @@ function servicePrincipalsCondition(policy: ConditionalAccessPolicy): ConditionM
   return {
     name: 'servicePrincipals',
     dependsOn: 'situation',
-    reason: 'workloadIdentities',
     test(p) {
       if (p.isUser) return undefined;
       const id = p.servicePrincipalId ?? '';
@@ -327,7 +342,7 @@ function applicationCondition(policy: ConditionalAccessPolicy, options: CompileO
   return {
     name: 'application',
     dependsOn: 'situation',
-    reason: (p) => (p.userAction !== undefined ? 'userActions' : targetsOnlyContexts || (p.acrs.size > 0 && p.resource === undefined) ? 'authenticationContext' : 'application'),
+    reasonFor: (p) => (p.userAction !== undefined ? 'userActions' : targetsOnlyContexts || (p.acrs.size > 0 && p.resource === undefined) ? 'authenticationContext' : 'application'),
     test(p) {
       const r = p.resource;
       if (p.userAction !== undefined) {
@@ -350,7 +365,6 @@ function clientAppTypesCondition(policy: ConditionalAccessPolicy): ConditionMatc
   return {
     name: 'clientType',
     dependsOn: 'situation',
-    reason: 'clientApps',
     test: (p) => p.clientAppType !== undefined && set.has(p.clientAppType),
   };
 }
@@ -363,7 +377,6 @@ function platformsCondition(policy: ConditionalAccessPolicy): ConditionMatcher |
   return {
     name: 'devicePlatform',
     dependsOn: 'situation',
-    reason: 'devicePlatform',
     test(p) {
       if (!p.isUser) return undefined;
       // An unknown platform is matched only by `all` and never excluded.
@@ -389,7 +402,6 @@ function locationsCondition(policy: ConditionalAccessPolicy): ConditionMatcher |
   return {
     name: 'location',
     dependsOn: 'situation',
-    reason: 'location',
     test(p) {
       const included = incAll || (incTrusted && p.isTrustedLocation) || hasAny(incIds, p.namedLocationIds);
       if (!included) return false;
@@ -423,7 +435,6 @@ function deviceCondition(policy: ConditionalAccessPolicy, issues: Issue[]): Cond
     name: 'deviceState',
     dependsOn: 'device',
     sameAs: JSON.stringify([filter?.mode ?? null, d?.deviceFilter?.rule ?? null, [...legacyExclude].sort()]),
-    reason: 'devices',
     test(p) {
       if (!p.isUser) return undefined;
       if (filter !== undefined) {
@@ -442,7 +453,6 @@ function deviceCondition(policy: ConditionalAccessPolicy, issues: Issue[]): Cond
 function riskCondition(
   values: readonly string[] | null | undefined,
   name: 'signInRisk' | 'userRisk' | 'servicePrincipalRisk',
-  reason: AnalysisReason,
   read: (ctx: SignInContext) => string | undefined,
   forUsers: boolean,
 ): ConditionMatcher | undefined {
@@ -451,7 +461,6 @@ function riskCondition(
   return {
     name,
     dependsOn: 'situation',
-    reason,
     test(p) {
       if (p.isUser !== forUsers) return undefined;
       const level = read(p.ctx);
@@ -466,7 +475,6 @@ function insiderRiskCondition(policy: ConditionalAccessPolicy): ConditionMatcher
   return {
     name: 'insiderRisk',
     dependsOn: 'situation',
-    reason: 'insiderRisk',
     test: (p) => (p.isUser ? p.ctx.insiderRiskLevel !== undefined && set.has(p.ctx.insiderRiskLevel) : undefined),
   };
 }
@@ -478,7 +486,6 @@ function authenticationFlowsCondition(policy: ConditionalAccessPolicy): Conditio
   return {
     name: 'authenticationFlows',
     dependsOn: 'situation',
-    reason: 'authenticationFlow',
     // The current flow or the session's protocol-tracking mark (entra-reference.md §4.5).
     test: (p) => hasAny(set, p.transferMethods),
   };
@@ -657,9 +664,9 @@ function compileOne(raw: unknown, index: number, options: CompileOptions, streng
     platformsCondition(policy),
     locationsCondition(policy),
     deviceCondition(policy, issues),
-    riskCondition(policy.conditions.signInRiskLevels, 'signInRisk', 'signInRisk', (c) => c.signInRiskLevel, true),
-    riskCondition(policy.conditions.userRiskLevels, 'userRisk', 'userRisk', (c) => c.userRiskLevel, true),
-    riskCondition(policy.conditions.servicePrincipalRiskLevels, 'servicePrincipalRisk', 'workloadIdentities', (c) => c.servicePrincipalRiskLevel, false),
+    riskCondition(policy.conditions.signInRiskLevels, 'signInRisk', (c) => c.signInRiskLevel, true),
+    riskCondition(policy.conditions.userRiskLevels, 'userRisk', (c) => c.userRiskLevel, true),
+    riskCondition(policy.conditions.servicePrincipalRiskLevels, 'servicePrincipalRisk', (c) => c.servicePrincipalRiskLevel, false),
     insiderRiskCondition(policy),
     authenticationFlowsCondition(policy),
   ];

@@ -10,6 +10,7 @@ import {
   controlOrder,
   isCompiledPolicySet,
   CONDITION_ORDER,
+  CONDITION_REASONS,
   type CompiledControl,
   type CompiledPolicy,
   type CompiledPolicySet,
@@ -166,21 +167,6 @@ interface Applicability {
   readonly reasons: readonly AnalysisReason[];
 }
 
-/** The application condition's reason depends on the sign-in (APPLICATION_REASONS); the others are fixed. */
-const FIXED_REASONS: Record<ConditionName, AnalysisReason> = {
-  users: 'users',
-  servicePrincipals: 'workloadIdentities',
-  application: 'application',
-  clientType: 'clientApps',
-  devicePlatform: 'devicePlatform',
-  location: 'location',
-  deviceState: 'devices',
-  signInRisk: 'signInRisk',
-  userRisk: 'userRisk',
-  servicePrincipalRisk: 'workloadIdentities',
-  insiderRisk: 'insiderRisk',
-  authenticationFlows: 'authenticationFlow',
-};
 const CONDITION_COUNT = CONDITION_ORDER.length;
 const MASK_SPAN = 2 ** CONDITION_COUNT;
 const APPLICATION_BIT = CONDITION_ORDER.indexOf('application');
@@ -204,7 +190,7 @@ function analysisReasons(notMatched: number, applicationReason: number): readonl
     const list: AnalysisReason[] = [];
     CONDITION_ORDER.forEach((name, bit) => {
       if ((notMatched & (1 << bit)) === 0) return;
-      const reason = bit === APPLICATION_BIT ? (APPLICATION_REASONS[applicationReason] ?? 'application') : FIXED_REASONS[name];
+      const reason = bit === APPLICATION_BIT ? (APPLICATION_REASONS[applicationReason] ?? 'application') : CONDITION_REASONS[name];
       if (!list.includes(reason)) list.push(reason);
     });
     reasons = Object.freeze(list);
@@ -213,9 +199,11 @@ function analysisReasons(notMatched: number, applicationReason: number): readonl
   return reasons;
 }
 
-/** The result of a policy that is not enabled or does not apply; shared, so frozen. */
-// One object per policy and distinct masks, whichever situation asks (applicability.ts keeps
-// references per situation; the objects themselves stay few).
+/**
+ * The result of a policy that is not enabled or does not apply; shared, so frozen. One object
+ * per policy and distinct masks, whichever situation asks (applicability.ts keeps references
+ * per situation; the objects themselves stay few).
+ */
 const resultsByPolicy = new WeakMap<CompiledPolicy, Map<number, PolicyEvaluation>>();
 const sharedResult: ResultMaker = (cp, matched, notMatched, applicationReason) => {
   const key = cp.state === 'disabled' ? -1 : matched + notMatched * MASK_SPAN + applicationReason * MASK_SPAN * MASK_SPAN;
