@@ -61,18 +61,13 @@ export class Directory {
   constructor(store: Store, clock: Clock, options: { requestScope?: () => object | undefined } = {}) {
     // Every write through this directory empties the read cache, before and after it runs.
     const writes = new WeakSet<object>();
-    const forgetWrites = (): void => {
-      this.#cache.clear();
-      const scope = this.#requestScope();
-      if (scope) this.#perRequest.delete(scope);
-    };
     this.#db = store.db.withPlugin({
       transformQuery: (args) => {
-        if (args.node.kind !== 'SelectQueryNode') { writes.add(args.queryId); forgetWrites(); }
+        if (args.node.kind !== 'SelectQueryNode') { writes.add(args.queryId); this.forget(); }
         return args.node;
       },
       transformResult: async (args) => {
-        if (writes.has(args.queryId)) forgetWrites();
+        if (writes.has(args.queryId)) this.forget();
         return args.result;
       },
     });
