@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import { graphAppId } from '../directory/well-known.js';
 import type { SigningKeys } from '../keys/kept-keys.js';
+import { KeptSigningKey } from '../keys/signing-key.js';
 import { currentAttempt, runInAttempt, type SignInAttempt } from '../signin/attempt.js';
 import { SignInRefused, type Decision } from '../signin/decision.js';
 import type { SignInPipeline } from '../signin/pipeline.js';
@@ -188,7 +189,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
 
   const configuration: Configuration = {
     adapter: adapterFactory,
-    jwks: { keys: deps.keys.jwks as NonNullable<Configuration['jwks']>['keys'] },
+    jwks: { keys: deps.keys.jwks.map((jwk) => new KeptSigningKey(jwk)) },
     cookies: { keys: deps.keys.cookieKeys, names: { session: 'ESTSAUTH', interaction: 'monban.interaction', resume: 'monban.resume' } },
     routes,
     scopes: ['openid', 'profile', 'email', 'offline_access'],
@@ -215,6 +216,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     },
     features: {
       devInteractions: { enabled: false },
+      // Kept keys sign synchronously (keys/signing-key.ts); the ack pins the experiment's version.
+      externalSigningSupport: { enabled: true, ack: 'experimental-01' },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
