@@ -7,6 +7,7 @@ import { ManualClock } from '../src/clock.js';
 import { SignInLogQuery } from '../src/logs/query.js';
 import type { AppliedConditionalAccessPolicy, SignInRecord } from '../src/logs/sign-in-record.js';
 import { SignInLogWriter } from '../src/logs/writer.js';
+import { timeOrderedId } from '../src/signin/record.js';
 import { parseFilter } from '../src/odata/filter.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
@@ -237,3 +238,17 @@ describe(`sign-in policy lists on ${testDatabase()}`, () => {
   });
 });
 
+
+describe('sign-in record ids', () => {
+  test('UUID version 7 layout: the time in the first 48 bits, version 7, RFC variant, random rest', () => {
+    const at = new Date('2026-11-29T23:59:59.123Z');
+    const ids = Array.from({ length: 2000 }, () => timeOrderedId(at));
+    for (const id of ids) {
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16), at.getTime());
+    }
+    assert.equal(new Set(ids).size, ids.length, 'ids made in the same millisecond differ');
+    const later = timeOrderedId(new Date(at.getTime() + 1));
+    assert.ok(ids.every((id) => id < later), 'a later millisecond sorts after');
+  });
+});

@@ -1,5 +1,5 @@
 // Step 7: turns a finished attempt into its one sign-in record (Graph signIn shape).
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import type { SignInRecord } from '../logs/sign-in-record.js';
@@ -16,12 +16,11 @@ const methodNames: Record<string, string> = { pwd: 'Password', mfa: 'Multifactor
  * so a batch dirties one index page instead of one random page per record.
  */
 export function timeOrderedId(at: Date): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(at.getTime(), 0, 6);
-  bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f);
-  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // randomUUID draws from a buffered entropy pool: far cheaper per call than randomBytes(16).
+  const random = randomUUID();
+  const ms = at.getTime().toString(16).padStart(12, '0').slice(-12);
+  // Time in the first 48 bits, version nibble 7; the random UUID keeps its variant bits (8-b).
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${random.slice(15, 18)}-${random.slice(19)}`;
 }
 
 export class SignInRecorder {
