@@ -1,7 +1,7 @@
 // Monban against bare oidc-provider, one core each in turn, in one run. See bench/README.md
 // and docs/decisions/0009-benchmark-method.md for the method and how to read the ratios.
 //
-//   npm run bench -- [--seconds 10] [--connections 16] [--rounds 1] [--scenarios client_credentials,refresh_token]
+//   npm run bench -- [--seconds 10] [--warmup-seconds 3] [--connections 16] [--rounds 1] [--scenarios client_credentials,refresh_token]
 //                    [--server-core 0] [--load-core 1] [--no-pin] [--no-policies] [--profile] [--keep-data] [--out bench/results]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ const root = new URL('../', import.meta.url).pathname;
 const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
+    'warmup-seconds': { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
     rounds: { type: 'string', default: '1' },
     scenarios: { type: 'string', default: 'client_credentials,refresh_token' },
@@ -42,6 +43,7 @@ if (flags.help) {
 }
 
 const seconds = Number(flags.seconds);
+const warmupSeconds = Number(flags['warmup-seconds']);
 const connections = Number(flags.connections);
 const rounds = Number(flags.rounds);
 const scenarios = (flags.scenarios ?? '').split(',').filter(Boolean) as ScenarioReport['name'][];
@@ -161,21 +163,30 @@ try {
   // 4. Load: per scenario and round, both servers (the order alternates between rounds).
   const reports: ScenarioReport[] = [];
   const tokenUrl = (who: 'peer' | 'monban', origin: string): string => (who === 'peer' ? `${origin}${peer?.info.tokenPath ?? '/token'}` : `${origin}/${bootstrap.tenantId}/oauth2/v2.0/token`);
-  const runOne = async (scenario: ScenarioReport['name'], who: 'peer' | 'monban', target: { origin: string; pid: number }): Promise<ServerRun> => {
+  const runOne = async (scenario: ScenarioReport['name'], who: 'peer' | 'monban', target: { origin: string; pid: number }, runSeconds = seconds): Promise<ServerRun> => {
     if (scenario === 'client_credentials') {
       const url = tokenUrl(who, target.origin);
       const body = who === 'peer' ? peerCcBody : new URLSearchParams({ grant_type: 'client_credentials', scope: graphScope }).toString();
       const authorization = who === 'peer' ? peerAuth : basicAuth(bootstrap.adminClient.clientId, bootstrap.adminClient.clientSecret);
-      return measured(target.pid, () => wrkPost({ url, body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: authorization }, connections, seconds, core: loadCore }));
+      return measured(target.pid, () => wrkPost({ url, body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: authorization }, connections, seconds: runSeconds, core: loadCore }));
     }
     return measured(target.pid, () => autocannonRefresh({
       url: tokenUrl(who, target.origin),
       authorization: who === 'peer' ? peerAuth : basicAuth(monbanRefresh.clientId, monbanRefresh.clientSecret),
       scope: who === 'peer' ? peer?.info.refreshScope ?? '' : refreshScope,
-      pool: who === 'peer' ? peerPool : monbanRefresh.refreshTokens, connections, seconds,
+      pool: who === 'peer' ? peerPool : monbanRefresh.refreshTokens, connections, seconds: runSeconds,
     }));
   };
   for (const scenario of scenarios) {
+    // Warm-up, not counted: both servers reach their steady state (JIT-compiled token path,
+    // grown heaps, SQLite pages cached) before the measured rounds, as a long-running server is.
+    if (warmupSeconds > 0) {
+      for (const who of ['peer', 'monban'] as const) {
+        const r = await runOne(scenario, who, who === 'peer' ? { origin: peer.origin, pid: peer.proc.pid } : { origin: monban.origin, pid: monban.proc.pid }, warmupSeconds);
+        log(`${scenario} warm-up ${who}: ${r.rps} rps (not counted)`);
+        if (r.failed > 0) problems.push(`${scenario} warm-up on ${who}: ${r.failed} failed requests, first: ${r.firstFailure ?? '?'}`);
+      }
+    }
     const perRound: { peer: ServerRun; monban: ServerRun }[] = [];
     for (let round = 0; round < rounds; round++) {
       const order: ('peer' | 'monban')[] = round % 2 === 0 ? ['peer', 'monban'] : ['monban', 'peer'];
@@ -271,7 +282,7 @@ try {
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version, kernel: release(), dataDirFs: filesystemOf(dataDir), loadAverageAtStart: loadAtStart },
-    settings: { seconds, connections, rounds, serverCore: serverCore ?? null, loadCore: loadCore ?? null, families },
+    settings: { seconds, warmupSeconds, connections, rounds, serverCore: serverCore ?? null, loadCore: loadCore ?? null, families },
     versions: { oidcProvider: peer.oidcProviderVersion, monban: (JSON.parse(readFileSync(join(root, 'packages/server/package.json'), 'utf8')) as { version: string }).version, ...gitState() },
     transport: 'HTTPS (TLS 1.3, P-256 certificate from the Monban data directory), HTTP/1.1 keep-alive',
     monban: { firstStart, secondStart, idleRssMiB: secondStart.rssMiB, peakRssMiB: monbanMem.peak, accessTokenAlg: monbanAlg },

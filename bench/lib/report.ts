@@ -67,7 +67,7 @@ export interface StartReport {
 export interface BenchReport {
   date: string;
   machine: { cpus: number; model: string; node: string; kernel: string; dataDirFs: string; loadAverageAtStart: number[] };
-  settings: { seconds: number; connections: number; rounds: number; serverCore: number | null; loadCore: number | null; families: number };
+  settings: { seconds: number; warmupSeconds: number; connections: number; rounds: number; serverCore: number | null; loadCore: number | null; families: number };
   versions: { oidcProvider: string; monban: string; commit: string; sourceChanged: boolean; distBuiltAt: string };
   transport: string;
   monban: { firstStart: StartReport; secondStart: StartReport; idleRssMiB: number; peakRssMiB: number; accessTokenAlg: string };
@@ -87,7 +87,7 @@ export function markdown(r: BenchReport): string {
   const lines: string[] = [];
   lines.push(`# Monban benchmark, ${r.date}`);
   lines.push('');
-  lines.push(`Server on core ${r.settings.serverCore ?? 'any'}, load on core ${r.settings.loadCore ?? 'any'}; ${r.settings.connections} connections, ${r.settings.seconds} s per run, ${r.settings.rounds} round(s), ${r.transport}. ` +
+  lines.push(`Server on core ${r.settings.serverCore ?? 'any'}, load on core ${r.settings.loadCore ?? 'any'}; ${r.settings.connections} connections, ${r.settings.seconds} s per run after ${r.settings.warmupSeconds} s of warm-up per server and scenario, ${r.settings.rounds} round(s), ${r.transport}. ` +
     `Peer: bare oidc-provider ${r.versions.oidcProvider} (in-memory adapter). Monban ${r.versions.monban} at ${r.versions.commit}${r.versions.sourceChanged ? ' plus uncommitted server changes' : ''}, dist built ${r.versions.distBuiltAt} (SQLite on ${r.machine.dataDirFs}). ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}.`);
   lines.push('');
   lines.push('| scenario | peer rps | peer p99 ms | Monban rps | Monban p99 ms | ratio Monban/peer | target | reference rps/core | server CPU ms/request peer / Monban | CPU ratio | server process CPU peer / Monban | server core busy / iowait, peer | server core busy / iowait, Monban |');
