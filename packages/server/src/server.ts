@@ -46,10 +46,13 @@ export async function startServer(config: ServerConfig, options: { clock?: Clock
   const store = await openStore(config.databaseUrl);
   const master = MasterKey.load(config.dataDir);
   const keptKeys = new KeptKeys(store.db, master, clock);
-  await keptKeys.ensure();
-  const keys = await keptKeys.load();
+  // On a first start the signing keys and the TLS certificates are made side by side (thread
+  // pool and a worker thread), not one after the other.
+  const [keys, tls] = await Promise.all([
+    keptKeys.ensure().then(() => keptKeys.load()),
+    ensureTls(config.dataDir, clock),
+  ]);
   const directory = new Directory(store, clock, { requestScope: currentAttempt });
-  const tls = await ensureTls(config.dataDir, clock);
 
   let ready = false;
   // Listening starts before the issuer (which needs the port) is known; until the app is

@@ -29,9 +29,10 @@ export class KeptKeys {
   async ensure(): Promise<void> {
     const existing = await this.db.selectFrom('kept_keys').select(['kind', 'alg']).where('status', '=', 'current').execute();
     const has = (kind: string, alg: string): boolean => existing.some((k) => k.kind === kind && k.alg === alg);
-    for (const alg of ['ES256', 'RS256'] as const) {
-      if (!has('signing', alg)) { const jwk = await newSigningJwk(alg); await this.#insert('signing', alg, jwk.kid ?? randomUUID(), JSON.stringify(jwk)); }
-    }
+    // Both key pairs are made at once (thread pool): an RSA key alone can take most of a second.
+    const missing = (['ES256', 'RS256'] as const).filter((alg) => !has('signing', alg));
+    const made = await Promise.all(missing.map(async (alg) => ({ alg, jwk: await newSigningJwk(alg) })));
+    for (const { alg, jwk } of made) await this.#insert('signing', alg, jwk.kid ?? randomUUID(), JSON.stringify(jwk));
     if (!has('cookie', 'HS256')) await this.#insert('cookie', 'HS256', randomUUID(), randomBytes(32).toString('base64url'));
   }
 
