@@ -184,7 +184,7 @@ try {
       for (const who of ['peer', 'monban'] as const) {
         const r = await runOne(scenario, who, who === 'peer' ? { origin: peer.origin, pid: peer.proc.pid } : { origin: monban.origin, pid: monban.proc.pid }, warmupSeconds);
         // Not a problem of the results: the peer's in-memory adapter is an LRU of 1,000 entries,
-        // and a refresh family whose grant it evicted before the family's first use fails once.
+        // and a refresh family whose token or grant it evicted while the family sat idle fails.
         log(`${scenario} warm-up ${who}: ${r.rps} rps (not counted)${r.failed > 0 ? `; ${r.failed} failed, first: ${r.firstFailure ?? '?'}` : ''}`);
       }
     }
