@@ -38,7 +38,8 @@ const policies = Array.from({ length: 300 }, (_, i) => {
   return { id: guid(i, 3), displayName: `Policy ${i}`, state: ['enabled', 'enabled', 'enabledForReportingButNotEnforced', 'disabled'][rand(4)], conditions, grantControls: grant };
 });
 const signIns: SignInContext[] = Array.from({ length: 16 }, (_, k) => ({
-  user: { id: guid(k, 4), groupIds: groups.filter((_, i) => i % 10 === k % 10), roleTemplateIds: [], userType: 'member' },
+  // Frozen, as the server's directory cache hands a user's groups to every request.
+  user: { id: guid(k, 4), groupIds: Object.freeze(groups.filter((_, i) => i % 10 === k % 10)), roleTemplateIds: [], userType: 'member' },
   application: { appId: apps[k % 4] ?? '' },
   clientAppId: guid(1, 2),
   clientAppType: k % 5 === 4 ? 'mobileAppsAndDesktopClients' : 'browser',

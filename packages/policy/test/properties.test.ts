@@ -345,6 +345,40 @@ describe('properties: indexed evaluation equals testing every condition', () => 
   });
 });
 
+describe('properties: what a compiled set keeps between sign-ins never changes an answer', () => {
+  // Grant outcomes, results of applying policies and the sets of frozen group lists are kept
+  // per compiled set and shared between sign-ins; a set compiled afresh for each sign-in keeps nothing.
+  const frozenGroups = (ctx: SignInContext): SignInContext => (ctx.user ? { ...ctx, user: { ...ctx.user, groupIds: Object.freeze([...(ctx.user.groupIds ?? [])]) } } : ctx);
+  test('a long-used compiled set answers every sign-in exactly as a set compiled for it alone', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(enforcedOrDisabled, reportOnly), { maxLength: 14 }), fc.array(fc.tuple(contexts, fc.boolean()), { minLength: 1, maxLength: 12 }), (policies, drawn) => {
+        const kept = compilePolicies(policies);
+        const signIns = drawn.map(([ctx, frozen]) => (frozen ? frozenGroups(ctx) : ctx));
+        for (const ctx of [...signIns, ...signIns]) {
+          assert.deepEqual(evaluate({ policies: kept, context: ctx }), evaluate({ policies: compilePolicies(policies), context: ctx }));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('a group list changed in place between two sign-ins is read again (only frozen lists are kept)', () => {
+    const policy: ConditionalAccessPolicy = {
+      id: '0a0a0a0a-0000-4000-8000-000000000001', displayName: 'Staff need MFA', state: 'enabled',
+      conditions: { users: { includeGroups: [G_STAFF] }, applications: { includeApplications: ['All'] }, clientAppTypes: ['all'] },
+      grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+    };
+    const set = compilePolicies([policy]);
+    const groupIds: string[] = [G_STAFF];
+    const ctx: SignInContext = { user: { id: 'c0c0c0c0-0000-4000-8000-000000000001', groupIds, roleTemplateIds: [], userType: 'member' }, application: { appId: APP_X }, proven: { methods: ['password'], mfa: false }, now: 1_795_503_600 };
+    assert.equal(evaluate({ policies: set, context: ctx }).outcome, 'interrupt');
+    groupIds.length = 0;
+    assert.equal(evaluate({ policies: set, context: ctx }).outcome, 'grant');
+    groupIds.push(G_STAFF.toUpperCase());
+    assert.equal(evaluate({ policies: set, context: ctx }).outcome, 'interrupt');
+  });
+});
+
 describe('properties: the written-out context check', () => {
   const odd = fc.oneof(
     fc.jsonValue(),

@@ -84,11 +84,19 @@ function resolveLocation(ctx: SignInContext, directory: DirectoryView | undefine
 
 const EMPTY_SET: ReadonlySet<string> = new Set();
 
+// A frozen list cannot change, so its set is made once: the server hands out a user's groups
+// and roles as frozen lists from its directory cache, shared by the requests within its lifetime.
+const setsOfFrozenLists = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 /** Lower-cased ids as a set; most lists in a sign-in are empty, and share one empty set. */
 function lowerSet(values: readonly string[] | undefined): ReadonlySet<string> {
   if (values === undefined || values.length === 0) return EMPTY_SET;
+  const frozen = Object.isFrozen(values);
+  const known = frozen ? setsOfFrozenLists.get(values) : undefined;
+  if (known !== undefined) return known;
   const set = new Set<string>();
   for (const v of values) set.add(v.toLowerCase());
+  if (frozen) setsOfFrozenLists.set(values, set);
   return set;
 }
 
@@ -307,16 +315,59 @@ function strengthRequirement(c: CompiledControl): StrengthRequirement {
   };
 }
 
+const BLOCK_MISSING: Missing = Object.freeze({ controls: Object.freeze(['block'] as MissingControl[]), strengths: NONE, sessionControls: NONE });
+const BLOCK_KEY = -1;
+
+/**
+ * A policy's grant outcome is fixed by which of its controls are met, whether its sign-in
+ * frequency asks for re-authentication and whether the client is a legacy one: that is the
+ * key of the outcome, made once per policy and key, frozen and shared between sign-ins (each
+ * object belongs to one policy, which appliedEvaluation relies on).
+ */
+const outcomesByPolicy = new WeakMap<CompiledPolicy, Map<number, GrantOutcome>>();
+
 function grant(cp: CompiledPolicy, p: Prepared, window: number | undefined): GrantOutcome {
-  if (cp.block) {
-    return { satisfied: false, interactive: false, missing: { controls: ['block'], strengths: NONE, sessionControls: NONE }, mfaPath: false, reauthentication: false };
+  let known = outcomesByPolicy.get(cp);
+  if (known === undefined) {
+    known = new Map();
+    outcomesByPolicy.set(cp, known);
   }
+  if (cp.block) {
+    let blocked = known.get(BLOCK_KEY);
+    if (blocked === undefined) {
+      blocked = Object.freeze({ satisfied: false, interactive: false, missing: BLOCK_MISSING, mfaPath: false, reauthentication: false });
+      known.set(BLOCK_KEY, blocked);
+    }
+    return blocked;
+  }
+  const controls = cp.controls;
+  // Sign-in frequency of this policy: re-authentication when its window has passed.
+  let reauthentication = false;
+  const sif = cp.session.signInFrequency;
+  if (sif !== undefined) {
+    reauthentication = sif.authenticationType === 'secondaryAuthentication'
+      ? p.ctx.proven.mfa && !fresh(p.mfaTime, p.now, sif.seconds)
+      : !fresh(p.authTime, p.now, sif.seconds);
+  }
+  // One bit per control; a policy with more than 30 (none real has) is worked out uncached.
+  if (controls.length > 30) return Object.freeze(grantOutcome(cp, p, controls.map((c) => controlMet(c, p, window)), reauthentication));
+  let met = 0;
+  for (let i = 0; i < controls.length; i++) if (controlMet(controls[i] as CompiledControl, p, window)) met |= 1 << i;
+  const key = met + (reauthentication ? 2 ** 30 : 0) + (p.legacyClient ? 2 ** 31 : 0);
+  let outcome = known.get(key);
+  if (outcome === undefined) {
+    outcome = Object.freeze(grantOutcome(cp, p, controls.map((_, i) => (met & (1 << i)) !== 0), reauthentication));
+    known.set(key, outcome);
+  }
+  return outcome;
+}
+
+function grantOutcome(cp: CompiledPolicy, p: Prepared, met: readonly boolean[], reauthentication: boolean): GrantOutcome {
   let satisfied = true;
   let isInteractive = true;
   let mfaPath = false;
   let unmet: CompiledControl[] = [];
   if (cp.controls.length > 0) {
-    const met = cp.controls.map((c) => controlMet(c, p, window));
     if (cp.operator === 'OR') {
       const first = met.indexOf(true);
       satisfied = first !== -1;
@@ -335,34 +386,26 @@ function grant(cp: CompiledPolicy, p: Prepared, window: number | undefined): Gra
       mfaPath = cp.asksForMfa;
     }
   }
-  // Sign-in frequency of this policy: re-authentication when its window has passed.
-  let reauthentication = false;
-  const sif = cp.session.signInFrequency;
-  if (sif !== undefined) {
-    if (sif.authenticationType === 'secondaryAuthentication') {
-      reauthentication = p.ctx.proven.mfa && !fresh(p.mfaTime, p.now, sif.seconds);
-    } else {
-      reauthentication = !fresh(p.authTime, p.now, sif.seconds);
-    }
-    if (reauthentication) {
-      satisfied = false;
-      if (p.legacyClient) isInteractive = false;
-    }
+  if (reauthentication) {
+    satisfied = false;
+    if (p.legacyClient) isInteractive = false;
   }
   if (satisfied) return { satisfied, interactive: true, missing: NOTHING_MISSING, mfaPath, reauthentication: false };
   const kinds = [...new Set(unmet.map((c) => c.kind))].sort((a, b) => controlOrder(a) - controlOrder(b));
   return {
     satisfied: false,
     interactive: isInteractive,
-    missing: {
-      controls: kinds,
-      strengths: unmet.filter((c) => c.kind === 'authenticationStrength').map(strengthRequirement),
-      sessionControls: reauthentication ? ['signInFrequency'] : NONE,
-    },
+    missing: Object.freeze({
+      controls: Object.freeze(kinds),
+      strengths: Object.freeze(unmet.filter((c) => c.kind === 'authenticationStrength').map(strengthRequirement)),
+      sessionControls: reauthentication ? SIGN_IN_FREQUENCY : NONE,
+    }),
     mfaPath,
     reauthentication,
   };
 }
+
+const SIGN_IN_FREQUENCY: readonly 'signInFrequency'[] = Object.freeze(['signInFrequency'] as const);
 
 // ---------------------------------------------------------------------------------------
 
@@ -556,6 +599,35 @@ function toEvaluation(row: Row): PolicyEvaluation {
   };
 }
 
+const APPLIES: Applicability = Object.freeze({ applies: true, matched: NONE, notMatched: NONE, reasons: NOT_SET });
+const RESULT_INDEX: Readonly<Record<PolicyResult, number>> = {
+  success: 0, failure: 1, reportOnlySuccess: 2, reportOnlyFailure: 3, reportOnlyInterrupted: 4, notApplied: 5, reportOnlyNotApplied: 6, notEnabled: 7,
+};
+
+/**
+ * The result of a policy that applies, shared between sign-ins like those that do not: it is
+ * fixed by the policy, the conditions matched, the result and the (shared) grant outcome.
+ */
+const appliedByOutcome = new WeakMap<GrantOutcome, Map<number, PolicyEvaluation>>();
+function appliedEvaluation(cp: CompiledPolicy, matched: number, result: PolicyResult, g: GrantOutcome): PolicyEvaluation {
+  let known = appliedByOutcome.get(g);
+  if (known === undefined) {
+    known = new Map();
+    appliedByOutcome.set(g, known);
+  }
+  const key = matched * 8 + RESULT_INDEX[result];
+  let evaluation = known.get(key);
+  if (evaluation !== undefined) return evaluation;
+  evaluation = Object.freeze(toEvaluation({
+    cp,
+    app: cp.issues ? { applies: true, matched: NONE, notMatched: NONE, reasons: INVALID } : { applies: true, matched: conditionNames(matched), notMatched: NONE, reasons: NOT_SET },
+    grant: g,
+    result,
+  }));
+  known.set(key, evaluation);
+  return evaluation;
+}
+
 type Pass = (set: CompiledPolicySet, p: Prepared, make: ResultMaker) => FirstPass;
 
 function decide(set: CompiledPolicySet, p: Prepared, pass: Pass): Decision {
@@ -575,9 +647,7 @@ function decide(set: CompiledPolicySet, p: Prepared, pass: Pass): Decision {
   // Pass 2: grant controls of the policies that apply.
   const rows: Row[] = applying.map(({ index, matched }) => {
     const cp = policies[index] as CompiledPolicy;
-    const app: Applicability = cp.issues
-      ? { applies: true, matched: NONE, notMatched: NONE, reasons: INVALID }
-      : { applies: true, matched: conditionNames(matched), notMatched: NONE, reasons: NOT_SET };
+    const app = APPLIES;
     const reportOnly = cp.state === 'enabledForReportingButNotEnforced';
     const own = cp.session.signInFrequency?.seconds;
     const window = reportOnly && own !== undefined ? Math.min(own, enforcedWindow ?? own) : enforcedWindow;
@@ -591,9 +661,8 @@ function decide(set: CompiledPolicySet, p: Prepared, pass: Pass): Decision {
       : g.satisfied
         ? 'success'
         : 'failure';
-    const row: Row = { cp, app, grant: g, result };
-    results[index] = toEvaluation(row);
-    return row;
+    results[index] = appliedEvaluation(cp, cp.issues ? 0 : matched, result, g);
+    return { cp, app, grant: g, result };
   });
 
   // Report-only policies never count from here on.

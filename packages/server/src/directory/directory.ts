@@ -281,8 +281,10 @@ export class Directory {
   }
 
   /** Every group the object belongs to, directly or through nested groups. */
-  transitiveGroupIds(memberId: string): Promise<string[]> {
-    return this.#cached(`groups-of:${memberId}`, () => this.#transitiveGroupIds(memberId, this.#db));
+  // Frozen: the cached list is shared by every request in the cache's lifetime, and the policy
+  // engine indexes a frozen list once instead of per sign-in.
+  transitiveGroupIds(memberId: string): Promise<readonly string[]> {
+    return this.#cached(`groups-of:${memberId}`, async () => Object.freeze(await this.#transitiveGroupIds(memberId, this.#db)));
   }
 
   async #transitiveGroupIds(memberId: string, db: Kysely<Database> | Transaction<Database>): Promise<string[]> {
@@ -306,8 +308,8 @@ export class Directory {
       .execute();
   }
 
-  roleTemplateIdsOf(principalId: string): Promise<string[]> {
-    return this.#cached(`roles-of:${principalId}`, () => this.#roleTemplateIdsOf(principalId));
+  roleTemplateIdsOf(principalId: string): Promise<readonly string[]> {
+    return this.#cached(`roles-of:${principalId}`, async () => Object.freeze(await this.#roleTemplateIdsOf(principalId)));
   }
 
   async #roleTemplateIdsOf(principalId: string): Promise<string[]> {

@@ -8,8 +8,8 @@ import type { Proof } from './establish-proof.js';
 
 export interface UserContext {
   user: UserRow | undefined;
-  groupIds: string[];
-  roleTemplateIds: string[];
+  groupIds: readonly string[];
+  roleTemplateIds: readonly string[];
   lockedUntil: number | undefined;
 }
 
