@@ -519,6 +519,20 @@ function describeMissing(m: Missing, p: Prepared): string {
   return parts.join(' and ');
 }
 
+// A grant outcome belongs to one policy and is shared between sign-ins; what it misses reads the
+// same every time unless an authentication strength is missing (the phrase names the proven methods).
+const phrasesByOutcome = new WeakMap<GrantOutcome, string>();
+function requirementPhrase(r: Row, p: Prepared): string {
+  const g = r.grant;
+  const missing = g?.missing ?? NOTHING_MISSING;
+  const keep = g !== undefined && missing.strengths.length === 0;
+  const known = keep ? phrasesByOutcome.get(g) : undefined;
+  if (known !== undefined) return known;
+  const phrase = `'${r.cp.displayName}' requires ${describeMissing(missing, p)}`;
+  if (keep) phrasesByOutcome.set(g, phrase);
+  return phrase;
+}
+
 function mfaErrorCode(kind: 'mfa' | 'authenticationStrength', missing: Missing, p: Prepared, enforcedWindow: number | undefined): number {
   const proven = p.ctx.proven;
   // MFA held but older than a sign-in frequency allows: "MFA expired by policy".
@@ -695,7 +709,7 @@ function decide(set: CompiledPolicySet, p: Prepared, pass: Pass): Decision {
     );
   } else {
     const verb = outcome === 'interrupt' ? 'Interrupted' : 'Blocked';
-    const parts = failed.map((r) => `'${r.cp.displayName}' requires ${describeMissing(r.grant?.missing ?? NOTHING_MISSING, p)}`);
+    const parts = failed.map((r) => requirementPhrase(r, p));
     const legacy = p.legacyClient ? ' Legacy authentication clients cannot satisfy grant controls.' : '';
     sentences.push(`${verb} (AADSTS${errorCode}): ${parts.join('; ')}.${legacy}`);
   }
