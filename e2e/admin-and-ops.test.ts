@@ -109,7 +109,7 @@ describe('admin API, roles, operations and CLI', () => {
 
   // Asynchronous on purpose: a blocked event loop would let pooled HTTPS connections go stale.
   const cli = (...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> => new Promise((resolve) => {
-    execFile(process.execPath, [`${root}packages/server/dist/cli/main.js`, ...args, '--data', m.dataDir, '--database', m.databaseUrl], { encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(process.execPath, [`${root}packages/server/dist/bundle/monban.js`, ...args, '--data', m.dataDir, '--database', m.databaseUrl], { encoding: 'utf8' }, (error, stdout, stderr) => {
       resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });

@@ -10,7 +10,7 @@ import { exportPolicy, parsePolicyFile } from '@monban/policy';
 import { createTestDatabaseUrl, dropTestDatabase } from '../packages/server/test/support/database.js';
 
 const root = new URL('../', import.meta.url).pathname;
-const main = join(root, 'packages/server/dist/cli/main.js');
+const main = join(root, 'packages/server/dist/bundle/monban.js');
 const fixtures = join(root, 'e2e/fixtures/cli');
 const corpusFile = new URL('../../shared/corpus/cisagov__ScubaGear/ProviderSettingsExport.conditional_access_policies.json', import.meta.url).pathname;
 const utf16File = new URL('../../shared/corpus/j0eyv__ConditionalAccessBaseline/Config/ConditionalAccess/CA000-Global-IdentityProtection-AnyApp-AnyPlatform-MFA.json', import.meta.url).pathname;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
-const main = join(root, 'packages/server/dist/cli/main.js');
+const main = join(root, 'packages/server/dist/bundle/monban.js');
 
 function newest(dir) {
   let t = 0;

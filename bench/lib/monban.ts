@@ -9,7 +9,7 @@ import { adminGraph } from './policies.js';
 import { msUntilReady, spawnPinned, type Pinned } from './procs.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-export const monbanMain = join(root, 'packages/server/dist/cli/main.js');
+export const monbanMain = join(root, 'packages/server/dist/bundle/monban.js');
 
 export interface Bootstrap {
   issuer: string;

@@ -68,7 +68,7 @@ export async function startMonban(opts: { dataDir?: string; databaseUrl?: string
   const databaseUrl = opts.databaseUrl ?? await createTestDatabaseUrl();
   const port = opts.port ?? await freePort();
   let out = '';
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'packages/server/dist/cli/main.js'), 'serve', '--data', dataDir, '--port', String(port), '--database', databaseUrl], {
+  const child = spawn(process.execPath, [join(root, 'packages/server/dist/bundle/monban.js'), 'serve', '--data', dataDir, '--port', String(port), '--database', databaseUrl], {
     env: { ...process.env, MONBAN_LOG_LEVEL: process.env.MONBAN_LOG_LEVEL ?? 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
