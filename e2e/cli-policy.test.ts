@@ -280,3 +280,18 @@ describe('monban policy on the store', () => {
     assert.match(mixed.error.message, /--directory goes with --policies/);
   });
 });
+
+describe('the monban command npm links', () => {
+  test('node_modules/.bin/monban runs the bundled CLI (npx monban from the repository)', async () => {
+    const bin = join(root, 'node_modules/.bin/monban');
+    assert.ok(existsSync(bin), 'npm linked no monban bin: its file must exist at install time');
+    const answer = await new Promise<Run>((resolve) => {
+      execFile(bin, ['policy', 'lint', '--policies', join(fixtures, 'lint'), '--json'], { encoding: 'utf8' }, (error, stdout, stderr) => {
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      });
+    });
+    const lint = JSON.parse(answer.stdout) as LintAnswer;
+    assert.ok(Array.isArray(lint.value), answer.stderr);
+    assert.equal(typeof lint.summary.error, 'number');
+  });
+});
