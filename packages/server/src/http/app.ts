@@ -55,18 +55,6 @@ export function buildApp(parts: AppParts): Koa {
     }
   });
 
-  const ops = new Router();
-  ops.get('/healthz', (ctx) => { ctx.body = { status: 'ok' }; });
-  ops.get('/readyz', (ctx) => {
-    ctx.status = parts.isReady() ? 200 : 503;
-    ctx.body = { status: parts.isReady() ? 'ready' : 'starting' };
-  });
-  ops.get('/metrics', async (ctx) => {
-    ctx.type = parts.metrics.registry.contentType;
-    ctx.body = await parts.metrics.registry.metrics();
-  });
-  app.use(ops.routes());
-
   app.use(async (ctx: Context, next: Next) => {
     const m = /^\/([^/]+)(\/.*)$/.exec(ctx.path);
     const alias = m?.[1]?.toLowerCase();
@@ -84,6 +72,19 @@ export function buildApp(parts: AppParts): Koa {
     await providerCallback(ctx.req, ctx.res);
     ctx.status = ctx.res.statusCode;
   });
+
+  // Operations endpoints come after the token path, which then skips their router.
+  const ops = new Router();
+  ops.get('/healthz', (ctx) => { ctx.body = { status: 'ok' }; });
+  ops.get('/readyz', (ctx) => {
+    ctx.status = parts.isReady() ? 200 : 503;
+    ctx.body = { status: parts.isReady() ? 'ready' : 'starting' };
+  });
+  ops.get('/metrics', async (ctx) => {
+    ctx.type = parts.metrics.registry.contentType;
+    ctx.body = await parts.metrics.registry.metrics();
+  });
+  app.use(ops.routes());
 
   // Graph beta is a superset of v1.0 for what Monban serves (What If lives under /beta there).
   app.use(async (ctx: Context, next: Next) => {
