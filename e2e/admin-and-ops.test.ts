@@ -38,6 +38,8 @@ describe('admin API, roles, operations and CLI', () => {
     const adminAt = await delegatedToken(app.body.appId, secret.body.secretText, m.bootstrap.adminUser.userPrincipalName, m.bootstrap.adminUser.password);
     const claims = JSON.parse(Buffer.from(adminAt.split('.')[1] ?? '', 'base64url').toString()) as { scp?: string; idtyp?: string; aud?: string };
     assert.equal(claims.idtyp, 'user');
+    // The reference's access tokens carry scp and azp, not OAuth's scope and client_id.
+    assert.ok(!('scope' in claims) && !('client_id' in claims), JSON.stringify(claims));
     assert.equal(claims.aud, '00000003-0000-0000-c000-000000000000');
     assert.match(claims.scp ?? '', /User\.ReadWrite\.All/);
     assert.equal((await graph(m, adminAt, 'GET', '/users')).status, 200);

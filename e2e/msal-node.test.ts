@@ -52,6 +52,7 @@ describe('msal-node: confidential clients (secret, certificate), public client c
     const claims = decodeJwt(result.accessToken);
     assert.equal(claims.azpacr, '1');
     assert.equal(claims.idtyp, 'app');
+    assert.ok(!('scope' in claims) && !('client_id' in claims), JSON.stringify(claims));
     const org = await graph<{ value: { id: string }[] }>(m, result.accessToken, 'GET', '/organization');
     assert.equal(org.status, 200);
     assert.equal(org.body.value[0]?.id, m.bootstrap.tenantId);

@@ -5,7 +5,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Provider, { errors, interactionPolicy, type Adapter, type Configuration } from 'oidc-provider';
 import type { Clock } from '../clock.js';
-import type { Directory } from '../directory/directory.js';
+import type { ApplicationRow, Directory } from '../directory/directory.js';
 import { graphAppId } from '../directory/well-known.js';
 import type { SigningKeys } from '../keys/kept-keys.js';
 import { KeptSigningKey } from '../keys/signing-key.js';
@@ -125,6 +125,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     // 'close' follows 'end' on every request; an Error (and its stack trace) only when it did not.
     req.once('close', () => { if (!ended) reject(new Error('the request was aborted')); });
   });
+}
+
+// A resource's delegated scope names, read once per directory row (rows are cached and shared).
+const scopesByResource = new WeakMap<ApplicationRow, readonly string[]>();
+function declaredScopes(resource: ApplicationRow): readonly string[] {
+  let names = scopesByResource.get(resource);
+  if (names === undefined) {
+    names = (JSON.parse(resource.scopes) as { value: string }[]).map((s) => s.value);
+    scopesByResource.set(resource, names);
+  }
+  return names;
 }
 
 export function newAttempt(clock: Clock, req: IncomingMessage, ip: string | null, flow: SignInAttempt['flow'], correlationId?: string): SignInAttempt {
@@ -322,8 +333,9 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
           const audience = typeof p.aud === 'string' ? p.aud : undefined;
           const resource = audience ? await directory.getApplicationByAppId(audience) : undefined;
           const scopeNames = typeof p.scope === 'string' ? p.scope.split(' ').filter(Boolean) : [];
-          delete p.scope;
-          delete p.client_id;
+          // Left out of the JSON as undefined: delete would turn the payload into a slow dictionary object.
+          p.scope = undefined;
+          p.client_id = undefined;
           if (token.kind === 'ClientCredentials') {
             const sp = await directory.getServicePrincipalByAppId(clientId);
             p.idtyp = 'app';
@@ -337,7 +349,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
             p.idtyp = 'user';
             p.oid = p.sub;
             if (user) { p.name = user.display_name; p.preferred_username = user.user_principal_name; }
-            const declared = resource ? (JSON.parse(resource.scopes) as { value: string }[]).map((s) => s.value) : [];
+            const declared = resource ? declaredScopes(resource) : [];
             const scp = new Set<string>();
             for (const s of scopeNames) {
               const name = s.includes('/') ? s.slice(s.lastIndexOf('/') + 1) : s;
