@@ -395,7 +395,7 @@ function grantOutcome(cp: CompiledPolicy, p: Prepared, met: readonly boolean[], 
   return {
     satisfied: false,
     interactive: isInteractive,
-    missing: Object.freeze({
+    missing: interned({
       controls: Object.freeze(kinds),
       strengths: Object.freeze(unmet.filter((c) => c.kind === 'authenticationStrength').map(strengthRequirement)),
       sessionControls: reauthentication ? SIGN_IN_FREQUENCY : NONE,
@@ -403,6 +403,19 @@ function grantOutcome(cp: CompiledPolicy, p: Prepared, met: readonly boolean[], 
     mfaPath,
     reauthentication,
   };
+}
+
+// Equal "missing" lists are one frozen object, so that the union over a sign-in's failed
+// policies (often dozens asking for the same thing) works on the few distinct ones.
+const internedMissing = new Map<string, Missing>();
+const INTERNED_KEPT = 1024;
+function interned(m: Missing): Missing {
+  const key = JSON.stringify(m);
+  const known = internedMissing.get(key);
+  if (known !== undefined) return known;
+  const frozen = Object.freeze(m);
+  if (internedMissing.size < INTERNED_KEPT) internedMissing.set(key, frozen);
+  return frozen;
 }
 
 const SIGN_IN_FREQUENCY: readonly 'signInFrequency'[] = Object.freeze(['signInFrequency'] as const);
@@ -417,13 +430,16 @@ interface Row {
 }
 
 function unionMissing(list: readonly Missing[]): Missing {
-  // One policy's missing list is already in order and without repeats (see grant()).
-  if (list.length === 0) return NOTHING_MISSING;
-  if (list.length === 1) return list[0] ?? NOTHING_MISSING;
+  // One policy's missing list is already in order and without repeats (see grant()), and equal
+  // lists are one object (interned): the union is over the distinct objects.
+  const distinct: Missing[] = [];
+  for (const m of list) if (!distinct.includes(m)) distinct.push(m);
+  if (distinct.length === 0) return NOTHING_MISSING;
+  if (distinct.length === 1) return distinct[0] ?? NOTHING_MISSING;
   const controls = new Set<MissingControl>();
   const strengths = new Map<string, StrengthRequirement>();
   let reauth = false;
-  for (const m of list) {
+  for (const m of distinct) {
     for (const c of m.controls) controls.add(c);
     for (const s of m.strengths) strengths.set(s.id, s);
     if (m.sessionControls.length > 0) reauth = true;
@@ -519,17 +535,26 @@ function describeMissing(m: Missing, p: Prepared): string {
   return parts.join(' and ');
 }
 
-// A grant outcome belongs to one policy and is shared between sign-ins; what it misses reads the
-// same every time unless an authentication strength is missing (the phrase names the proven methods).
-const phrasesByOutcome = new WeakMap<GrantOutcome, string>();
+// A grant outcome belongs to one policy and is shared between sign-ins, so what it misses reads
+// the same every time, except that a missing authentication strength names the proven methods:
+// those are part of the key then (a few distinct method lists per policy at most are kept).
+const phrasesByOutcome = new WeakMap<GrantOutcome, Map<string, string>>();
+const PHRASES_PER_OUTCOME = 16;
 function requirementPhrase(r: Row, p: Prepared): string {
   const g = r.grant;
   const missing = g?.missing ?? NOTHING_MISSING;
-  const keep = g !== undefined && missing.strengths.length === 0;
-  const known = keep ? phrasesByOutcome.get(g) : undefined;
-  if (known !== undefined) return known;
-  const phrase = `'${r.cp.displayName}' requires ${describeMissing(missing, p)}`;
-  if (keep) phrasesByOutcome.set(g, phrase);
+  if (g === undefined) return `'${r.cp.displayName}' requires ${describeMissing(missing, p)}`;
+  const key = missing.strengths.length === 0 ? '' : JSON.stringify([...p.methods]);
+  let known = phrasesByOutcome.get(g);
+  if (known === undefined) {
+    known = new Map();
+    phrasesByOutcome.set(g, known);
+  }
+  let phrase = known.get(key);
+  if (phrase === undefined) {
+    phrase = `'${r.cp.displayName}' requires ${describeMissing(missing, p)}`;
+    if (known.size < PHRASES_PER_OUTCOME) known.set(key, phrase);
+  }
   return phrase;
 }
 
