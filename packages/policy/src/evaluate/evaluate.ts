@@ -325,6 +325,7 @@ const BLOCK_KEY = -1;
  * object belongs to one policy, which appliedEvaluation relies on).
  */
 const outcomesByPolicy = new WeakMap<CompiledPolicy, Map<number, GrantOutcome>>();
+const OUTCOMES_KEPT = 256;
 
 function grant(cp: CompiledPolicy, p: Prepared, window: number | undefined): GrantOutcome {
   let known = outcomesByPolicy.get(cp);
@@ -357,7 +358,8 @@ function grant(cp: CompiledPolicy, p: Prepared, window: number | undefined): Gra
   let outcome = known.get(key);
   if (outcome === undefined) {
     outcome = Object.freeze(grantOutcome(cp, p, controls.map((_, i) => (met & (1 << i)) !== 0), reauthentication));
-    known.set(key, outcome);
+    // Bounded: a policy with many controls could otherwise keep 2^n outcomes.
+    if (known.size < OUTCOMES_KEPT) known.set(key, outcome);
   }
   return outcome;
 }
@@ -648,6 +650,7 @@ const RESULT_INDEX: Readonly<Record<PolicyResult, number>> = {
  * fixed by the policy, the conditions matched, the result and the (shared) grant outcome.
  */
 const appliedByOutcome = new WeakMap<GrantOutcome, Map<number, PolicyEvaluation>>();
+const EVALUATIONS_KEPT = 64;
 function appliedEvaluation(cp: CompiledPolicy, matched: number, result: PolicyResult, g: GrantOutcome): PolicyEvaluation {
   let known = appliedByOutcome.get(g);
   if (known === undefined) {
@@ -655,16 +658,16 @@ function appliedEvaluation(cp: CompiledPolicy, matched: number, result: PolicyRe
     appliedByOutcome.set(g, known);
   }
   const key = matched * 8 + RESULT_INDEX[result];
-  let evaluation = known.get(key);
+  const evaluation = known.get(key);
   if (evaluation !== undefined) return evaluation;
-  evaluation = Object.freeze(toEvaluation({
+  const made = Object.freeze(toEvaluation({
     cp,
     app: cp.issues ? { applies: true, matched: NONE, notMatched: NONE, reasons: INVALID } : { applies: true, matched: conditionNames(matched), notMatched: NONE, reasons: NOT_SET },
     grant: g,
     result,
   }));
-  known.set(key, evaluation);
-  return evaluation;
+  if (known.size < EVALUATIONS_KEPT) known.set(key, made);
+  return made;
 }
 
 type Pass = (set: CompiledPolicySet, p: Prepared, make: ResultMaker) => FirstPass;
