@@ -362,6 +362,30 @@ describe('properties: what a compiled set keeps between sign-ins never changes a
     );
   });
 
+  test('beyond what is kept per policy (256 grant outcomes) answers stay those of a fresh set', () => {
+    // Nine terms of use, AND: 512 combinations of accepted ones, each a grant outcome of its own.
+    const terms = Array.from({ length: 9 }, (_, i) => `7e7e7e7e-0000-4000-8000-00000000000${i}`);
+    const policy: ConditionalAccessPolicy = {
+      id: '0a0a0a0a-0000-4000-8000-000000000002', displayName: 'Accept every term', state: 'enabled',
+      conditions: { users: { includeUsers: ['All'] }, applications: { includeApplications: ['All'] }, clientAppTypes: ['all'] },
+      grantControls: { operator: 'AND', termsOfUse: terms },
+    };
+    const kept = compilePolicies([policy]);
+    for (let round = 0; round < 2; round++) {
+      for (let accepted = 0; accepted < 2 ** terms.length; accepted++) {
+        const ctx: SignInContext = {
+          user: { id: 'c0c0c0c0-0000-4000-8000-000000000002', groupIds: [], roleTemplateIds: [], userType: 'member' },
+          application: { appId: APP_X },
+          proven: { methods: ['password'], mfa: false, acceptedTermsOfUse: terms.filter((_, i) => (accepted & (1 << i)) !== 0) },
+          now: 1_795_503_600,
+        };
+        const answer = evaluate({ policies: kept, context: ctx });
+        assert.deepEqual(answer, evaluate({ policies: compilePolicies([policy]), context: ctx }));
+        assert.equal(answer.outcome, accepted === 2 ** terms.length - 1 ? 'grant' : 'interrupt');
+      }
+    }
+  });
+
   test('a group list changed in place between two sign-ins is read again (only frozen lists are kept)', () => {
     const policy: ConditionalAccessPolicy = {
       id: '0a0a0a0a-0000-4000-8000-000000000001', displayName: 'Staff need MFA', state: 'enabled',
