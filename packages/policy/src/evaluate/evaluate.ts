@@ -541,12 +541,14 @@ function describeMissing(m: Missing, p: Prepared): string {
 // the same every time, except that a missing authentication strength names the proven methods:
 // those are part of the key then (a few distinct method lists per policy at most are kept).
 const phrasesByOutcome = new WeakMap<GrantOutcome, Map<string, string>>();
+
 const PHRASES_PER_OUTCOME = 16;
-function requirementPhrase(r: Row, p: Prepared): string {
+/** `methodsKey`: the proven methods as a key, made at most once per sign-in by the caller. */
+function requirementPhrase(r: Row, p: Prepared, methodsKey: () => string): string {
   const g = r.grant;
   const missing = g?.missing ?? NOTHING_MISSING;
   if (g === undefined) return `'${r.cp.displayName}' requires ${describeMissing(missing, p)}`;
-  const key = missing.strengths.length === 0 ? '' : JSON.stringify([...p.methods]);
+  const key = missing.strengths.length === 0 ? '' : methodsKey();
   let known = phrasesByOutcome.get(g);
   if (known === undefined) {
     known = new Map();
@@ -737,7 +739,9 @@ function decide(set: CompiledPolicySet, p: Prepared, pass: Pass): Decision {
     );
   } else {
     const verb = outcome === 'interrupt' ? 'Interrupted' : 'Blocked';
-    const parts = failed.map((r) => requirementPhrase(r, p));
+    let methods: string | undefined;
+    const methodsKey = (): string => (methods ??= JSON.stringify([...p.methods]));
+    const parts = failed.map((r) => requirementPhrase(r, p, methodsKey));
     const legacy = p.legacyClient ? ' Legacy authentication clients cannot satisfy grant controls.' : '';
     sentences.push(`${verb} (AADSTS${errorCode}): ${parts.join('; ')}.${legacy}`);
   }
