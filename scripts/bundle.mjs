@@ -1,8 +1,8 @@
 // Bundles the server (already compiled by tsc into packages/server/dist) into one ES module,
-// packages/server/dist/bundle/monban.js, which `monban` (packages/server/bin/monban.js) and `npm start` run: Node 20
-// then loads one file instead of ~1,000 modules (time to ready about halved, idle RSS about
-// 15 MB lower; docs/decisions/0012-bundled-server.md). The TLS worker is bundled beside it,
-// where `new URL('./tls-worker.js', import.meta.url)` finds it.
+// packages/server/dist/bundle/monban.js, which `monban` (packages/server/bin/monban.js) and
+// `npm start` run: Node 20 then loads one file instead of ~1,000 modules (time to ready about
+// halved, idle RSS about 15 MB lower; docs/decisions/0012-bundled-server.md). The TLS worker
+// is bundled beside it, where `new URL('./tls-worker.js', import.meta.url)` finds it.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
