@@ -207,6 +207,16 @@ function analysisReasons(notMatched: number, applicationReason: number): readonl
   return reasons;
 }
 
+/** The map of results kept for `owner` in `kept`, made on first use. */
+function keptFor<Owner extends object, Key, Value>(kept: WeakMap<Owner, Map<Key, Value>>, owner: Owner): Map<Key, Value> {
+  let known = kept.get(owner);
+  if (known === undefined) {
+    known = new Map();
+    kept.set(owner, known);
+  }
+  return known;
+}
+
 /**
  * The result of a policy that is not enabled or does not apply; shared, so frozen. One object
  * per policy and distinct masks, whichever situation asks (applicability.ts keeps references
@@ -215,11 +225,7 @@ function analysisReasons(notMatched: number, applicationReason: number): readonl
 const resultsByPolicy = new WeakMap<CompiledPolicy, Map<number, PolicyEvaluation>>();
 const sharedResult: ResultMaker = (cp, matched, notMatched, applicationReason) => {
   const key = cp.state === 'disabled' ? -1 : matched + notMatched * MASK_SPAN + applicationReason * MASK_SPAN * MASK_SPAN;
-  let known = resultsByPolicy.get(cp);
-  if (known === undefined) {
-    known = new Map();
-    resultsByPolicy.set(cp, known);
-  }
+  const known = keptFor(resultsByPolicy, cp);
   let result = known.get(key);
   if (result === undefined) {
     result = Object.freeze(cp.state === 'disabled' ? toEvaluation({ cp, result: 'notEnabled' }) : notApplied(cp, matched, notMatched, applicationReason));
@@ -328,11 +334,7 @@ const outcomesByPolicy = new WeakMap<CompiledPolicy, Map<number, GrantOutcome>>(
 const OUTCOMES_KEPT = 256;
 
 function grant(cp: CompiledPolicy, p: Prepared, window: number | undefined): GrantOutcome {
-  let known = outcomesByPolicy.get(cp);
-  if (known === undefined) {
-    known = new Map();
-    outcomesByPolicy.set(cp, known);
-  }
+  const known = keptFor(outcomesByPolicy, cp);
   if (cp.block) {
     let blocked = known.get(BLOCK_KEY);
     if (blocked === undefined) {
@@ -541,19 +543,15 @@ function describeMissing(m: Missing, p: Prepared): string {
 // the same every time, except that a missing authentication strength names the proven methods:
 // those are part of the key then (a few distinct method lists per policy at most are kept).
 const phrasesByOutcome = new WeakMap<GrantOutcome, Map<string, string>>();
-
 const PHRASES_PER_OUTCOME = 16;
+
 /** `methodsKey`: the proven methods as a key, made at most once per sign-in by the caller. */
 function requirementPhrase(r: Row, p: Prepared, methodsKey: () => string): string {
   const g = r.grant;
   const missing = g?.missing ?? NOTHING_MISSING;
   if (g === undefined) return `'${r.cp.displayName}' requires ${describeMissing(missing, p)}`;
   const key = missing.strengths.length === 0 ? '' : methodsKey();
-  let known = phrasesByOutcome.get(g);
-  if (known === undefined) {
-    known = new Map();
-    phrasesByOutcome.set(g, known);
-  }
+  const known = keptFor(phrasesByOutcome, g);
   let phrase = known.get(key);
   if (phrase === undefined) {
     phrase = `'${r.cp.displayName}' requires ${describeMissing(missing, p)}`;
@@ -642,7 +640,6 @@ function toEvaluation(row: Row): PolicyEvaluation {
   };
 }
 
-const APPLIES: Applicability = Object.freeze({ applies: true, matched: NONE, notMatched: NONE, reasons: NOT_SET });
 const RESULT_INDEX: Readonly<Record<PolicyResult, number>> = {
   success: 0, failure: 1, reportOnlySuccess: 2, reportOnlyFailure: 3, reportOnlyInterrupted: 4, notApplied: 5, reportOnlyNotApplied: 6, notEnabled: 7,
 };
@@ -654,11 +651,7 @@ const RESULT_INDEX: Readonly<Record<PolicyResult, number>> = {
 const appliedByOutcome = new WeakMap<GrantOutcome, Map<number, PolicyEvaluation>>();
 const EVALUATIONS_KEPT = 64;
 function appliedEvaluation(cp: CompiledPolicy, matched: number, result: PolicyResult, g: GrantOutcome): PolicyEvaluation {
-  let known = appliedByOutcome.get(g);
-  if (known === undefined) {
-    known = new Map();
-    appliedByOutcome.set(g, known);
-  }
+  const known = keptFor(appliedByOutcome, g);
   const key = matched * 8 + RESULT_INDEX[result];
   const evaluation = known.get(key);
   if (evaluation !== undefined) return evaluation;
@@ -691,7 +684,6 @@ function decide(set: CompiledPolicySet, p: Prepared, pass: Pass): Decision {
   // Pass 2: grant controls of the policies that apply.
   const rows: Row[] = applying.map(({ index, matched }) => {
     const cp = policies[index] as CompiledPolicy;
-    const app = APPLIES;
     const reportOnly = cp.state === 'enabledForReportingButNotEnforced';
     const own = cp.session.signInFrequency?.seconds;
     const window = reportOnly && own !== undefined ? Math.min(own, enforcedWindow ?? own) : enforcedWindow;
@@ -706,11 +698,11 @@ function decide(set: CompiledPolicySet, p: Prepared, pass: Pass): Decision {
         ? 'success'
         : 'failure';
     results[index] = appliedEvaluation(cp, cp.issues ? 0 : matched, result, g);
-    return { cp, app, grant: g, result };
+    return { cp, grant: g, result };
   });
 
-  // Report-only policies never count from here on.
-  const applied = rows.filter((r) => r.cp.state === 'enabled' && r.app?.applies === true);
+  // Every row is a policy that applies; report-only ones never count from here on.
+  const applied = rows.filter((r) => r.cp.state === 'enabled');
   const failed = applied.filter((r) => r.grant !== undefined && !r.grant.satisfied);
   const blocked = failed.filter((r) => r.cp.block);
   let outcome: Decision['outcome'];
