@@ -177,12 +177,14 @@ try {
       pool: who === 'peer' ? peerPool : monbanRefresh.refreshTokens, connections, seconds: runSeconds,
     }));
   };
+  const peerTarget = { origin: peer.origin, pid: peer.proc.pid };
+  const monbanTarget = { origin: monban.origin, pid: monban.proc.pid };
   for (const scenario of scenarios) {
     // Warm-up, not counted: both servers reach their steady state (JIT-compiled token path,
     // grown heaps, SQLite pages cached) before the measured rounds, as a long-running server is.
     if (warmupSeconds > 0) {
       for (const who of ['peer', 'monban'] as const) {
-        const r = await runOne(scenario, who, who === 'peer' ? { origin: peer.origin, pid: peer.proc.pid } : { origin: monban.origin, pid: monban.proc.pid }, warmupSeconds);
+        const r = await runOne(scenario, who, who === 'peer' ? peerTarget : monbanTarget, warmupSeconds);
         // Not a problem of the results: the peer's in-memory adapter is an LRU of 1,000 entries,
         // and a refresh family whose token or grant it evicted while the family sat idle fails.
         log(`${scenario} warm-up ${who}: ${r.rps} rps (not counted)${r.failed > 0 ? `; ${r.failed} failed, first: ${r.firstFailure ?? '?'}` : ''}`);
@@ -193,8 +195,7 @@ try {
       const order: ('peer' | 'monban')[] = round % 2 === 0 ? ['peer', 'monban'] : ['monban', 'peer'];
       const pair: Partial<Record<'peer' | 'monban', ServerRun>> = {};
       for (const who of order) {
-        const target = who === 'peer' ? { origin: peer.origin, pid: peer.proc.pid } : { origin: monban.origin, pid: monban.proc.pid };
-        const r = await runOne(scenario, who, target);
+        const r = await runOne(scenario, who, who === 'peer' ? peerTarget : monbanTarget);
         pair[who] = r;
         log(`${scenario} round ${round + 1} ${who}: ${r.rps} rps, p99 ${r.p99Ms} ms, server CPU ${Math.round(r.serverCpu * 100)}% = ${r.cpuMsPerRequest} ms/request${r.coreBusy !== undefined ? ` (core busy ${Math.round(r.coreBusy * 100)}%, iowait ${Math.round((r.coreIowait ?? 0) * 100)}%)` : ''}${r.generatorCpu !== undefined ? `, load generator CPU ${Math.round(r.generatorCpu * 100)}%` : ''}${r.failed ? `, ${r.failed} FAILED (${r.firstFailure ?? ''})` : ''}`);
         if (r.failed > 0) problems.push(`${scenario} on ${who}: ${r.failed} failed requests, first: ${r.firstFailure ?? '?'}`);
@@ -221,7 +222,6 @@ try {
   let policyReport: PolicyReport | undefined;
   const policyFailures: string[] = [];
   if (graph && policyDirectory) {
-    const monbanTarget = { origin: monban.origin, pid: monban.proc.pid };
     const perScenario = new Map<ScenarioReport['name'], { without: ServerRun; with: ServerRun; order: ('without' | 'with')[] }[]>();
     const logs = new Map<ScenarioReport['name'], PolicyScenarioReport['signInLog']>();
     let installed: string[] = [];

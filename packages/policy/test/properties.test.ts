@@ -325,6 +325,10 @@ describe('properties: fuzzing import and evaluate', () => {
 // ---------------------------------------------------------------------------------------
 // The indexed evaluation (applicability.ts) against testing every condition of every policy
 
+// A compiled set used for a sequence of sign-ins, each drawn with a flag the test gives a meaning.
+const policySets = fc.array(fc.oneof(enforcedOrDisabled, reportOnly), { maxLength: 14 });
+const signInSequences = fc.array(fc.tuple(contexts, fc.boolean()), { minLength: 1, maxLength: 12 });
+
 describe('properties: indexed evaluation equals testing every condition', () => {
   const servicePrincipalSignIn = (ctx: SignInContext): SignInContext => {
     const { user: _user, ...rest } = ctx;
@@ -332,7 +336,7 @@ describe('properties: indexed evaluation equals testing every condition', () => 
   };
   test('on one compiled set used for many sign-ins, the indexed first pass decides exactly as testing every condition of every policy', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(enforcedOrDisabled, reportOnly), { maxLength: 14 }), fc.array(fc.tuple(contexts, fc.boolean()), { minLength: 1, maxLength: 12 }), (policies, drawn) => {
+      fc.property(policySets, signInSequences, (policies, drawn) => {
         const set = compilePolicies(policies);
         const signIns = drawn.map(([ctx, asServicePrincipal]) => (asServicePrincipal ? servicePrincipalSignIn(ctx) : ctx));
         // Each sign-in twice, so that the second answer comes from what the set keeps.
@@ -351,7 +355,7 @@ describe('properties: what a compiled set keeps between sign-ins never changes a
   const frozenGroups = (ctx: SignInContext): SignInContext => (ctx.user ? { ...ctx, user: { ...ctx.user, groupIds: Object.freeze([...(ctx.user.groupIds ?? [])]) } } : ctx);
   test('a long-used compiled set answers every sign-in exactly as a set compiled for it alone', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(enforcedOrDisabled, reportOnly), { maxLength: 14 }), fc.array(fc.tuple(contexts, fc.boolean()), { minLength: 1, maxLength: 12 }), (policies, drawn) => {
+      fc.property(policySets, signInSequences, (policies, drawn) => {
         const kept = compilePolicies(policies);
         const signIns = drawn.map(([ctx, frozen]) => (frozen ? frozenGroups(ctx) : ctx));
         for (const ctx of [...signIns, ...signIns]) {
