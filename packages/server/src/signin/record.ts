@@ -37,10 +37,11 @@ export class SignInRecorder {
     const clientSp = client ? await this.directory.getServicePrincipalByAppId(client.app_id) : undefined;
     const decision = attempt.decision;
     const appOnly = attempt.flow === 'client_credentials';
-    const now = this.clock.now().toISOString();
+    const at = this.clock.now();
+    const now = at.toISOString();
     const satisfiedByToken = !attempt.isInteractive && (attempt.incomingTokenType !== 'none' || attempt.singleSignOn === true);
     const record: SignInRecord = {
-      id: timeOrderedId(this.clock.now()),
+      id: timeOrderedId(at),
       createdDateTime: now,
       correlationId: attempt.correlationId,
       userId: appOnly ? null : (user?.id ?? attempt.userId ?? null),
