@@ -23,9 +23,11 @@ interface ListRow { id: string; displayName: string; state: string }
 interface WhatIfAnswer { value: { displayName: string; state: string; policyApplies: boolean; analysisReasons: string }[]; monban: { decision: { outcome: string; errorCode: number } } }
 interface LintAnswer { value: { code: string; severity: string; policyId: string; file?: string }[]; summary: { error: number; warning: number; info: number } }
 
-function run(args: readonly string[]): Promise<Run> {
+/** The built CLI with `args`; `bin`: an executable to run instead (the linked command). */
+function run(args: readonly string[], bin?: string): Promise<Run> {
+  const [file, fileArgs] = bin === undefined ? [process.execPath, [main, ...args]] : [bin, [...args]];
   return new Promise((resolve) => {
-    execFile(process.execPath, [main, ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(file, fileArgs, { encoding: 'utf8' }, (error, stdout, stderr) => {
       resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -285,11 +287,7 @@ describe('the monban command npm links', () => {
   test('node_modules/.bin/monban runs the bundled CLI (npx monban from the repository)', async () => {
     const bin = join(root, 'node_modules/.bin/monban');
     assert.ok(existsSync(bin), 'npm linked no monban bin: its file must exist at install time');
-    const answer = await new Promise<Run>((resolve) => {
-      execFile(bin, ['policy', 'lint', '--policies', join(fixtures, 'lint'), '--json'], { encoding: 'utf8' }, (error, stdout, stderr) => {
-        resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
-    });
+    const answer = await run(['policy', 'lint', '--policies', join(fixtures, 'lint'), '--json'], bin);
     const lint = JSON.parse(answer.stdout) as LintAnswer;
     assert.ok(Array.isArray(lint.value), answer.stderr);
     assert.equal(typeof lint.summary.error, 'number');
