@@ -399,8 +399,9 @@ function printProfiles(scenario: string, peerSide: { summary: ProfileSummary; ok
 function gitState(): { commit: string; sourceChanged: boolean; distBuiltAt: string } {
   const git = (...args: string[]): string => { try { return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim(); } catch { return '?'; } };
   return {
-    commit: git('rev-parse', '--short', 'HEAD'),
-    sourceChanged: git('status', '--porcelain', '--', 'packages/server/src', 'packages/policy/src') !== '',
+    // bench/floor.mjs runs this from a patched scratch copy and names what it measures.
+    commit: process.env.MONBAN_BENCH_COMMIT ?? git('rev-parse', '--short', 'HEAD'),
+    sourceChanged: process.env.MONBAN_BENCH_SOURCE_CHANGED !== undefined ? process.env.MONBAN_BENCH_SOURCE_CHANGED === '1' : git('status', '--porcelain', '--', 'packages/server/src', 'packages/policy/src') !== '',
     distBuiltAt: new Date(newestMtime(join(root, 'packages/server/dist'))).toISOString(),
   };
 }
