@@ -30,10 +30,10 @@ function run(cmd, cmdArgs, cwd, what, env = process.env) {
   }
 }
 
-const git = (...a) => spawnSync('git', ['-C', root, ...a], { encoding: 'utf8' }).stdout.trim();
+// bench/run.ts reads the commit and uncommitted changes of this checkout, not of the copy.
 const measured = {
-  MONBAN_BENCH_COMMIT: `${git('rev-parse', '--short', 'HEAD') || '?'} with bench/floor/without-sign-in-work.patch (the floor: no sign-in work on the token endpoint)`,
-  MONBAN_BENCH_SOURCE_CHANGED: git('status', '--porcelain', '--', 'packages/server/src', 'packages/policy/src') === '' ? '0' : '1',
+  MONBAN_BENCH_SOURCE: root,
+  MONBAN_BENCH_VARIANT: 'with bench/floor/without-sign-in-work.patch (the floor: no sign-in work on the token endpoint)',
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'monban-floor-'));

@@ -397,11 +397,14 @@ function printProfiles(scenario: string, peerSide: { summary: ProfileSummary; ok
 
 /** The commit measured: HEAD, whether the server's sources differ from it, and when dist was built. */
 function gitState(): { commit: string; sourceChanged: boolean; distBuiltAt: string } {
-  const git = (...args: string[]): string => { try { return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim(); } catch { return '?'; } };
+  // bench/floor.mjs runs this from a patched scratch copy: it names the checkout the copy came
+  // from and what was done to it.
+  const source = process.env.MONBAN_BENCH_SOURCE ?? root;
+  const variant = process.env.MONBAN_BENCH_VARIANT;
+  const git = (...args: string[]): string => { try { return execFileSync('git', ['-C', source, ...args], { encoding: 'utf8' }).trim(); } catch { return '?'; } };
   return {
-    // bench/floor.mjs runs this from a patched scratch copy and names what it measures.
-    commit: process.env.MONBAN_BENCH_COMMIT ?? git('rev-parse', '--short', 'HEAD'),
-    sourceChanged: process.env.MONBAN_BENCH_SOURCE_CHANGED !== undefined ? process.env.MONBAN_BENCH_SOURCE_CHANGED === '1' : git('status', '--porcelain', '--', 'packages/server/src', 'packages/policy/src') !== '',
+    commit: `${git('rev-parse', '--short', 'HEAD')}${variant ? ` ${variant}` : ''}`,
+    sourceChanged: git('status', '--porcelain', '--', 'packages/server/src', 'packages/policy/src') !== '',
     distBuiltAt: new Date(newestMtime(join(root, 'packages/server/dist'))).toISOString(),
   };
 }
